@@ -1,0 +1,195 @@
+#include "api.h"
+
+#include <curl/curl.h>
+#include <pthread.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+#include "klog.h"
+#include "reqsig.h"
+
+#define MAX_ANSWER (4 * 1024 * 1024) /* a central answer larger than this is refused */
+
+struct api {
+  CURL *curl;
+  char *base_url;
+  char *kiosk_id;
+  char *secret;
+  char *ca_file;
+  long timeout_ms;
+};
+
+typedef struct {
+  char *data;
+  size_t len;
+  int too_large;
+} answer_buf;
+
+static pthread_once_t curl_once = PTHREAD_ONCE_INIT;
+static void curl_init_once(void) { curl_global_init(CURL_GLOBAL_DEFAULT); }
+
+static char *dup_or_null(const char *s) { return s ? strdup(s) : NULL; }
+
+int api_open(const api_config *cfg, api **out, char *msg) {
+  api *a;
+  size_t n;
+
+  *out = NULL;
+  if (!cfg || !cfg->base_url || !cfg->kiosk_id || !cfg->secret)
+    return kerr_set(msg, KERR_INVALID, "api: base_url, kiosk_id and secret are required");
+  pthread_once(&curl_once, curl_init_once);
+  a = calloc(1, sizeof *a);
+  if (!a) return kerr_set(msg, KERR_NOMEM, "api: out of memory");
+  a->curl = curl_easy_init();
+  a->base_url = strdup(cfg->base_url);
+  a->kiosk_id = strdup(cfg->kiosk_id);
+  a->secret = strdup(cfg->secret);
+  a->ca_file = dup_or_null(cfg->ca_file);
+  a->timeout_ms = cfg->timeout_ms > 0 ? cfg->timeout_ms : 5000;
+  if (!a->curl || !a->base_url || !a->kiosk_id || !a->secret ||
+      (cfg->ca_file && !a->ca_file)) {
+    api_close(a);
+    return kerr_set(msg, KERR_NOMEM, "api: out of memory");
+  }
+  n = strlen(a->base_url);
+  while (n > 0 && a->base_url[n - 1] == '/') a->base_url[--n] = '\0';
+  *out = a;
+  return KERR_OK;
+}
+
+void api_close(api *a) {
+  if (!a) return;
+  if (a->curl) curl_easy_cleanup(a->curl);
+  free(a->base_url);
+  free(a->kiosk_id);
+  if (a->secret) {
+    memset(a->secret, 0, strlen(a->secret));
+    free(a->secret);
+  }
+  free(a->ca_file);
+  free(a);
+}
+
+static size_t on_data(char *ptr, size_t size, size_t nmemb, void *userdata) {
+  answer_buf *b = userdata;
+  size_t n = size * nmemb;
+  char *p;
+  if (b->len + n > MAX_ANSWER) {
+    b->too_large = 1;
+    return 0; /* makes curl fail with CURLE_WRITE_ERROR */
+  }
+  p = realloc(b->data, b->len + n + 1);
+  if (!p) return 0;
+  memcpy(p + b->len, ptr, n);
+  b->data = p;
+  b->len += n;
+  b->data[b->len] = '\0';
+  return n;
+}
+
+void api_response_clear(api_response *resp) {
+  if (!resp) return;
+  if (resp->body) json_decref(resp->body);
+  memset(resp, 0, sizeof *resp);
+}
+
+static void copy_str(char *dst, size_t cap, const char *src) {
+  size_t n = src ? strlen(src) : 0;
+  if (n >= cap) n = cap - 1;
+  if (n) memcpy(dst, src, n);
+  dst[n] = '\0';
+}
+
+int api_request(api *a, const char *method, const char *path,
+                const json_t *body, const char *idempotency_key,
+                api_response *resp, char *msg) {
+  char url[1024], sig[REQSIG_HEX_LEN + 1], hdr[256];
+  char errbuf[CURL_ERROR_SIZE] = "";
+  char *body_text = NULL;
+  size_t body_len = 0;
+  struct curl_slist *headers = NULL;
+  answer_buf answer = {0};
+  int64_t now = (int64_t)time(NULL);
+  CURLcode cc;
+  int rc = KERR_OK;
+
+  memset(resp, 0, sizeof *resp);
+  if (snprintf(url, sizeof url, "%s%s", a->base_url, path) >= (int)sizeof url)
+    return kerr_set(msg, KERR_INVALID, "api: URL too long for %s", path);
+  if (body) {
+    body_text = json_dumps(body, JSON_COMPACT);
+    if (!body_text) return kerr_set(msg, KERR_NOMEM, "api: cannot encode the body of %s %s", method, path);
+    body_len = strlen(body_text);
+  }
+
+  headers = curl_slist_append(headers, "Accept: application/json");
+  if (body) headers = curl_slist_append(headers, "Content-Type: application/json");
+  if (strcmp(path, "/v1/health") != 0) {
+    reqsig_sign(a->secret, method, path, now, body_text, body_len, sig);
+    snprintf(hdr, sizeof hdr, "X-Kiosk-Id: %s", a->kiosk_id);
+    headers = curl_slist_append(headers, hdr);
+    snprintf(hdr, sizeof hdr, "X-Kiosk-Timestamp: %lld", (long long)now);
+    headers = curl_slist_append(headers, hdr);
+    snprintf(hdr, sizeof hdr, "X-Kiosk-Signature: %s", sig);
+    headers = curl_slist_append(headers, hdr);
+  }
+  if (idempotency_key) {
+    snprintf(hdr, sizeof hdr, "Idempotency-Key: %s", idempotency_key);
+    headers = curl_slist_append(headers, hdr);
+  }
+
+  curl_easy_reset(a->curl);
+  curl_easy_setopt(a->curl, CURLOPT_URL, url);
+  curl_easy_setopt(a->curl, CURLOPT_CUSTOMREQUEST, method);
+  curl_easy_setopt(a->curl, CURLOPT_HTTPHEADER, headers);
+  curl_easy_setopt(a->curl, CURLOPT_TIMEOUT_MS, a->timeout_ms);
+  curl_easy_setopt(a->curl, CURLOPT_CONNECTTIMEOUT_MS, a->timeout_ms < 3000 ? a->timeout_ms : 3000);
+  curl_easy_setopt(a->curl, CURLOPT_NOSIGNAL, 1L);
+  curl_easy_setopt(a->curl, CURLOPT_ERRORBUFFER, errbuf);
+  curl_easy_setopt(a->curl, CURLOPT_WRITEFUNCTION, on_data);
+  curl_easy_setopt(a->curl, CURLOPT_WRITEDATA, &answer);
+  curl_easy_setopt(a->curl, CURLOPT_PROTOCOLS_STR, "http,https");
+  if (a->ca_file) curl_easy_setopt(a->curl, CURLOPT_CAINFO, a->ca_file);
+  if (body) {
+    curl_easy_setopt(a->curl, CURLOPT_POSTFIELDS, body_text);
+    curl_easy_setopt(a->curl, CURLOPT_POSTFIELDSIZE, (long)body_len);
+  }
+
+  cc = curl_easy_perform(a->curl);
+  if (cc != CURLE_OK) {
+    int code = cc == CURLE_OPERATION_TIMEDOUT ? KERR_TIMEOUT
+               : answer.too_large             ? KERR_PROTO
+                                              : KERR_NET;
+    rc = kerr_set(msg, code, "%s %s: %s%s%s", method, path,
+                  answer.too_large ? "answer larger than 4 MiB" : curl_easy_strerror(cc),
+                  errbuf[0] ? ": " : "", errbuf);
+    goto done;
+  }
+  curl_easy_getinfo(a->curl, CURLINFO_RESPONSE_CODE, &resp->status);
+  if (answer.len > 0) {
+    json_error_t jerr;
+    resp->body = json_loadb(answer.data, answer.len, 0, &jerr);
+    if (!resp->body && resp->status >= 200 && resp->status < 300) {
+      rc = kerr_set(msg, KERR_PROTO, "%s %s: answer %ld is not JSON: %s", method,
+                    path, resp->status, jerr.text);
+      goto done;
+    }
+  }
+  if (resp->status >= 400) {
+    json_t *b = resp->body;
+    copy_str(resp->error_code, sizeof resp->error_code,
+             json_string_value(json_object_get(b, "error")));
+    copy_str(resp->error_message, sizeof resp->error_message,
+             json_string_value(json_object_get(b, "message")));
+    if (!resp->error_code[0]) copy_str(resp->error_code, sizeof resp->error_code, "http_error");
+  }
+
+done:
+  if (rc != KERR_OK) api_response_clear(resp);
+  curl_slist_free_all(headers);
+  free(answer.data);
+  free(body_text);
+  return rc;
+}
