@@ -23,4 +23,36 @@ int scan_zbar_decode(scan_zbar *dec, const uint8_t *grey, int w, int h,
                      size_t *payload_len, char *msg);
 void scan_zbar_free(scan_zbar *dec);
 
+/*
+ * The decode path is a cascade of passes, tried in order until one reads a
+ * code: each pass takes the whole frame, the frame halved (2x2 average), or
+ * the regions scan_roi proposes (cut from the full-resolution frame),
+ * transforms it, and runs zbar at a scan density (1 = every line). The default cascade was
+ * chosen by measurement on the corpus (tests/scanner/make_corpus.sh; figures
+ * in tests/bench/bench_scan.c's output); set_passes exists for that bench.
+ */
+typedef enum {
+  SCAN_ZBAR_PLAIN,          /* the frame as it is */
+  SCAN_ZBAR_INVERT,         /* light-on-dark (phone dark mode) */
+  SCAN_ZBAR_STRETCH,        /* local contrast stretch: low contrast, glare */
+  SCAN_ZBAR_STRETCH_INVERT, /* both */
+  SCAN_ZBAR_SHARPEN,        /* unsharp mask: mild defocus */
+} scan_zbar_op;
+
+enum { SCAN_ZBAR_FRAME, SCAN_ZBAR_HALF, SCAN_ZBAR_ROI };
+
+typedef struct {
+  unsigned char where;   /* SCAN_ZBAR_FRAME, _HALF or _ROI */
+  unsigned char op;      /* a scan_zbar_op */
+  unsigned char density; /* zbar X/Y scan stride, 1..8 */
+} scan_zbar_pass;
+
+#define SCAN_ZBAR_MAX_PASSES 8
+
+/* Replaces the cascade (copied; at most SCAN_ZBAR_MAX_PASSES). */
+int scan_zbar_set_passes(scan_zbar *dec, const scan_zbar_pass *passes, int n,
+                         char *msg);
+/* Index of the pass that read the last code, -1 if the last frame had none. */
+int scan_zbar_last_pass(const scan_zbar *dec);
+
 #endif
