@@ -1,0 +1,23 @@
+/*
+ * prn_text: renders a prn_doc with the printer's own fonts (text mode).
+ *
+ * Contract: for printers with a Chinese ROM font. Text is sent in GB18030
+ * mode (FS &) with the 12x24 / 24x24 fonts: a line holds width/12 columns,
+ * a Chinese character takes two. Characters outside two-byte GBK print as
+ * '?' (prn_escpos_text). QR codes and CODE128 are the printer's native
+ * GS ( k and GS k; logos (PRN_BLK_IMAGE) are skipped: text mode is for
+ * speed and small output. Ends with feed-and-cut.
+ */
+#ifndef PRN_TEXT_H
+#define PRN_TEXT_H
+
+#include "kerr.h"
+#include "prn_doc.h"
+#include "prn_escpos.h"
+
+int prn_text_render(const prn_doc *d, int width, prn_escpos *e, char *msg);
+
+/* Printed columns of UTF-8 text: ASCII one, anything else two. */
+int prn_text_columns(const char *utf8);
+
+#endif

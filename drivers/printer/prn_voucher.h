@@ -1,0 +1,60 @@
+/*
+ * prn_voucher: what goes on a voucher slip, read from JSON.
+ *
+ * `kiosk-print --voucher FILE.json` and the kiosk app hand the printer one
+ * JSON object. Strings are UTF-8; unknown fields are ignored so the app can
+ * add its own. Fields:
+ *
+ *   kind            "gift" | "parking"                          required
+ *   mall_name_zh    mall name, Chinese (first line)              required
+ *   mall_name_en    mall name, English (secondary line)          optional
+ *   item_name_zh    gift, Chinese (gift: required)               gift
+ *   item_name_en    gift, English                                optional
+ *   points_charged  integer >= 0, points this voucher cost       required
+ *   points_balance  integer >= 0, the member's balance after     required
+ *   member_name     full name; printed masked (张小明 → 张*明)   optional
+ *   voucher_code    printable ASCII, 1..64 chars: QR + short text required
+ *   pickup_zh       where to collect the gift / use the coupon   optional
+ *   pickup_en       same, English                                optional
+ *   expires_at      free text as it should print, "2026-12-31"   optional
+ *   kiosk_id        "K-0001"                                     required
+ *   time            issue time as it should print                required
+ *   pending         true: issued offline, 待确认 / PENDING banner  default false
+ *   reprint         true: 重印 / REPRINT banner                    default false
+ *   plate           car plate, parking only ("沪A·12345")        parking
+ *   hours           parking hours covered, integer 1..99         parking
+ *   logo            path of a PNG logo printed above the name   optional
+ *
+ * Contract: prn_voucher_parse() fills every field or fails with KERR_INVALID
+ * and names the bad field in msg; a missing optional string is "".
+ * The member name is kept unmasked here: the layout masks it at print time
+ * and nothing in this module logs it.
+ */
+#ifndef PRN_VOUCHER_H
+#define PRN_VOUCHER_H
+
+#include "kerr.h"
+
+typedef enum { PRN_VOUCHER_GIFT, PRN_VOUCHER_PARKING } prn_voucher_kind;
+
+typedef struct prn_voucher {
+  prn_voucher_kind kind;
+  char mall_name_zh[128], mall_name_en[128];
+  char item_name_zh[128], item_name_en[128];
+  long points_charged, points_balance;
+  char member_name[64];
+  char voucher_code[65];
+  char pickup_zh[192], pickup_en[192];
+  char expires_at[64];
+  char kiosk_id[32];
+  char time[64];
+  int pending, reprint;
+  char plate[32];
+  int hours;
+  char logo[256];
+} prn_voucher;
+
+int prn_voucher_parse(const char *json, prn_voucher *v, char *msg);
+int prn_voucher_load(const char *path, prn_voucher *v, char *msg);
+
+#endif

@@ -1,0 +1,9 @@
+# Printer benchmark (included by tests/bench/CMakeLists.txt): build time and
+# size of a gift voucher in raster and text mode, against USB full-speed send
+# time and 250 mm/s print time. Prints figures; never asserts on time.
+add_executable(bench_print ${CMAKE_CURRENT_LIST_DIR}/bench_print.c)
+target_link_libraries(bench_print PRIVATE kiosk_printer)
+target_compile_definitions(bench_print PRIVATE KIOSK_SOURCE_DIR="${PROJECT_SOURCE_DIR}")
+add_test(NAME printer_bench_print COMMAND bench_print
+  ${PROJECT_SOURCE_DIR}/tests/printer/data/gift.json 50)
+set_tests_properties(printer_bench_print PROPERTIES LABELS bench TIMEOUT 120)
