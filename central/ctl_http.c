@@ -1,0 +1,249 @@
+#include "ctl_http.h"
+
+#include <arpa/inet.h>
+#include <microhttpd.h>
+#include <netinet/in.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "ctl_auth.h"
+#include "ctl_clock.h"
+#include "ctl_routes.h"
+#include "klog.h"
+
+/* A client sending an endless chunked body is cut off after this much. */
+#define DISCARD_MAX (16 * 1024 * 1024)
+#define URI_MAX 2048
+
+struct ctl_http {
+  struct MHD_Daemon *daemon;
+  const ctl_env *env;
+};
+
+typedef struct {
+  char *uri; /* raw request target, as signed */
+  char *body;
+  size_t len, cap, discarded;
+  int started, too_large;
+} exchange;
+
+static void *on_uri(void *cls, const char *uri, struct MHD_Connection *c) {
+  exchange *x = calloc(1, sizeof *x);
+  (void)cls;
+  (void)c;
+  if (x) x->uri = strndup(uri, URI_MAX + 1);
+  return x;
+}
+
+static void on_done(void *cls, struct MHD_Connection *c, void **con_cls,
+                    enum MHD_RequestTerminationCode toe) {
+  exchange *x = *con_cls;
+  (void)cls;
+  (void)c;
+  (void)toe;
+  if (!x) return;
+  free(x->uri);
+  free(x->body);
+  free(x);
+  *con_cls = NULL;
+}
+
+static enum MHD_Result queue(struct MHD_Connection *c, ctl_req *r) {
+  struct MHD_Response *resp;
+  enum MHD_Result ret;
+  if (r->raw) {
+    resp = MHD_create_response_from_buffer(r->raw_len, r->raw,
+                                           MHD_RESPMEM_MUST_FREE);
+    r->raw = NULL;
+  } else if (r->status == 304 || !r->json) {
+    resp = MHD_create_response_from_buffer(0, (void *)"",
+                                           MHD_RESPMEM_PERSISTENT);
+  } else {
+    char *text = json_dumps(r->json, JSON_COMPACT);
+    if (!text) return MHD_NO;
+    resp = MHD_create_response_from_buffer(strlen(text), text,
+                                           MHD_RESPMEM_MUST_FREE);
+  }
+  if (!resp) return MHD_NO;
+  if (r->status != 304)
+    MHD_add_response_header(resp, MHD_HTTP_HEADER_CONTENT_TYPE,
+                            r->content_type
+                                ? r->content_type
+                                : "application/json; charset=utf-8");
+  if (r->etag[0]) MHD_add_response_header(resp, MHD_HTTP_HEADER_ETAG, r->etag);
+  ret = MHD_queue_response(c, (unsigned)r->status, resp);
+  MHD_destroy_response(resp);
+  return ret;
+}
+
+static enum MHD_Result reply_error(struct MHD_Connection *c, int status,
+                                   const char *code, const char *message) {
+  ctl_req r;
+  enum MHD_Result ret;
+  memset(&r, 0, sizeof r);
+  ctl_req_error(&r, status, code, "%s", message);
+  ret = queue(c, &r);
+  ctl_req_clear(&r);
+  return ret;
+}
+
+static int hexval(char ch) {
+  if (ch >= '0' && ch <= '9') return ch - '0';
+  if (ch >= 'a' && ch <= 'f') return ch - 'a' + 10;
+  if (ch >= 'A' && ch <= 'F') return ch - 'A' + 10;
+  return -1;
+}
+
+/* Splits the raw path (up to '?') into percent-decoded segments stored in
+ * buf. Returns the count, or -1 for a path we do not serve. */
+static int split_path(const char *uri, char *buf, size_t cap, const char **seg) {
+  size_t o = 0;
+  int n = 0;
+  const char *p = uri;
+  if (*p != '/') return -1;
+  while (*p == '/') {
+    p++;
+    if (n == CTL_REQ_MAX_SEGS) return -1;
+    seg[n++] = buf + o;
+    while (*p && *p != '/' && *p != '?') {
+      int ch = (unsigned char)*p;
+      if (*p == '%') {
+        int hi = hexval(p[1]), lo = hi < 0 ? -1 : hexval(p[2]);
+        if (hi < 0 || lo < 0) return -1;
+        ch = hi * 16 + lo;
+        p += 2;
+      }
+      if (ch == 0 || o + 2 > cap) return -1;
+      buf[o++] = (char)ch;
+      p++;
+    }
+    buf[o++] = '\0';
+  }
+  if (*p && *p != '?') return -1;
+  /* "/v1/health/" is not "/v1/health". */
+  return n;
+}
+
+static enum MHD_Result serve(ctl_http *h, struct MHD_Connection *c,
+                             const char *method, exchange *x) {
+  char segbuf[URI_MAX + 2];
+  const char *seg[CTL_REQ_MAX_SEGS];
+  const ctl_route *route;
+  ctl_req r;
+  enum MHD_Result ret;
+  int nseg;
+
+  if (!x->uri || strlen(x->uri) > URI_MAX)
+    return reply_error(c, 404, "not_found", "no such route");
+  nseg = split_path(x->uri, segbuf, sizeof segbuf, seg);
+  route = nseg < 0 ? NULL : ctl_routes_find(h->env, method, seg, nseg);
+  if (!route) return reply_error(c, 404, "not_found", "no such route");
+
+  memset(&r, 0, sizeof r);
+  r.method = method;
+  r.path_query = x->uri;
+  memcpy(r.seg, seg, sizeof(seg[0]) * (size_t)nseg);
+  r.nseg = nseg;
+  r.body = x->body;
+  r.body_len = x->len;
+  r.kiosk_id = "";
+  r.now = ctl_clock_now();
+  r.idem_key = MHD_lookup_connection_value(c, MHD_HEADER_KIND, "Idempotency-Key");
+  r.if_none_match = MHD_lookup_connection_value(c, MHD_HEADER_KIND,
+                                                MHD_HTTP_HEADER_IF_NONE_MATCH);
+  if (!route->auth ||
+      ctl_auth_check(h->env, &r,
+                     MHD_lookup_connection_value(c, MHD_HEADER_KIND, "X-Kiosk-Id"),
+                     MHD_lookup_connection_value(c, MHD_HEADER_KIND,
+                                                 "X-Kiosk-Timestamp"),
+                     MHD_lookup_connection_value(c, MHD_HEADER_KIND,
+                                                 "X-Kiosk-Signature")) == 0)
+    route->handler(h->env, &r);
+  if (!r.status) ctl_req_fail(&r, "handler gave no answer");
+  ret = queue(c, &r);
+  ctl_req_clear(&r);
+  return ret;
+}
+
+static enum MHD_Result on_request(void *cls, struct MHD_Connection *c,
+                                  const char *url, const char *method,
+                                  const char *version, const char *upload_data,
+                                  size_t *upload_data_size, void **con_cls) {
+  exchange *x = *con_cls;
+  (void)url;
+  (void)version;
+  if (!x) return MHD_NO; /* out of memory in on_uri */
+  if (!x->started) {
+    const char *cl =
+        MHD_lookup_connection_value(c, MHD_HEADER_KIND, "Content-Length");
+    x->started = 1;
+    if (cl && strtoull(cl, NULL, 10) > CTL_REQ_MAX_BODY)
+      return reply_error(c, 413, "payload_too_large",
+                         "request body is over 64 KiB");
+    return MHD_YES;
+  }
+  if (*upload_data_size) {
+    size_t n = *upload_data_size;
+    *upload_data_size = 0;
+    if (x->too_large || x->len + n > CTL_REQ_MAX_BODY) {
+      x->too_large = 1;
+      x->discarded += n;
+      return x->discarded > DISCARD_MAX ? MHD_NO : MHD_YES;
+    }
+    if (x->len + n + 1 > x->cap) {
+      size_t cap = x->cap ? x->cap : 1024;
+      char *b;
+      while (cap < x->len + n + 1) cap *= 2;
+      b = realloc(x->body, cap);
+      if (!b) return MHD_NO;
+      x->body = b;
+      x->cap = cap;
+    }
+    memcpy(x->body + x->len, upload_data, n);
+    x->len += n;
+    x->body[x->len] = '\0';
+    return MHD_YES;
+  }
+  if (x->too_large)
+    return reply_error(c, 413, "payload_too_large",
+                       "request body is over 64 KiB");
+  return serve(cls, c, method, x);
+}
+
+int ctl_http_start(const ctl_env *env, const char *host, int port,
+                   int threads, ctl_http **out, int *bound_port, char *msg) {
+  struct sockaddr_in addr;
+  const union MHD_DaemonInfo *info;
+  ctl_http *h;
+
+  memset(&addr, 0, sizeof addr);
+  addr.sin_family = AF_INET;
+  addr.sin_port = htons((uint16_t)port);
+  if (inet_pton(AF_INET, host, &addr.sin_addr) != 1)
+    return kerr_set(msg, KERR_INVALID, "listen address %s is not IPv4", host);
+  h = calloc(1, sizeof *h);
+  if (!h) return kerr_set(msg, KERR_NOMEM, "out of memory");
+  h->env = env;
+  h->daemon = MHD_start_daemon(
+      MHD_USE_INTERNAL_POLLING_THREAD | MHD_USE_EPOLL | MHD_USE_ERROR_LOG,
+      (uint16_t)port, NULL, NULL, on_request, h, MHD_OPTION_SOCK_ADDR,
+      (struct sockaddr *)&addr, MHD_OPTION_THREAD_POOL_SIZE,
+      (unsigned)threads, MHD_OPTION_CONNECTION_TIMEOUT, (unsigned)10,
+      MHD_OPTION_URI_LOG_CALLBACK, on_uri, NULL, MHD_OPTION_NOTIFY_COMPLETED,
+      on_done, NULL, MHD_OPTION_LISTEN_BACKLOG_SIZE, (unsigned)1024,
+      MHD_OPTION_END);
+  if (!h->daemon) {
+    free(h);
+    return kerr_set(msg, KERR_NET, "cannot listen on %s:%d", host, port);
+  }
+  info = MHD_get_daemon_info(h->daemon, MHD_DAEMON_INFO_BIND_PORT);
+  *bound_port = info ? (int)info->port : port;
+  *out = h;
+  return KERR_OK;
+}
+
+void ctl_http_stop(ctl_http *h) {
+  if (!h) return;
+  MHD_stop_daemon(h->daemon);
+  free(h);
+}

@@ -1,0 +1,24 @@
+/*
+ * ctl_http: the HTTP face of the central (libmicrohttpd, epoll, a pool of
+ * worker threads).
+ *
+ * Contract: ctl_http_start() binds host:port (port 0 = a free port, reported
+ * in *bound_port) and serves until ctl_http_stop(). For each request it
+ * collects the body (over 64 KiB: 413 payload_too_large, announced or not),
+ * decodes the path, finds the route (404 not_found), checks the signature
+ * (ctl_auth) and runs the handler on the worker thread. Slow clients are cut
+ * off after 10 s of silence. The signed path is the raw request target as
+ * sent, so the kiosk and the server hash the same bytes.
+ */
+#ifndef CTL_HTTP_H
+#define CTL_HTTP_H
+
+#include "ctl_env.h"
+
+typedef struct ctl_http ctl_http;
+
+int ctl_http_start(const ctl_env *env, const char *host, int port,
+                   int threads, ctl_http **out, int *bound_port, char *msg);
+void ctl_http_stop(ctl_http *h);
+
+#endif

@@ -1,0 +1,168 @@
+/*
+ * kiosk-central: the reference central membership server.
+ *
+ * Flags are parsed here and nothing else happens here: the database
+ * (ctl_db), the key (ctl_keys), demo data (ctl_demo) and the HTTP server
+ * (ctl_http) do the work. SIGTERM and SIGINT are blocked in every thread and
+ * taken with sigwait() by main, which then stops the server cleanly.
+ */
+#include <getopt.h>
+#include <signal.h>
+#include <sodium.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "ctl_clock.h"
+#include "ctl_demo.h"
+#include "ctl_env.h"
+#include "ctl_http.h"
+#include "klog.h"
+
+static void usage(FILE *f) {
+  fputs(
+      "usage: kiosk-central [options]\n"
+      "Reference central membership server for the mall kiosks.\n\n"
+      "  --listen HOST:PORT   IPv4 address and port (default 127.0.0.1:8080;\n"
+      "                       port 0 picks a free one)\n"
+      "  --db FILE            SQLite database (default kiosk-central.db)\n"
+      "  --demo               seed demo members, catalog and cars into an empty\n"
+      "                       database; accept kiosk demo-kiosk:demo-secret;\n"
+      "                       enable /v1/demo/*\n"
+      "  --kiosk ID:SECRET    accept this kiosk (repeatable)\n"
+      "  --threads N          worker threads (default 8)\n"
+      "  --assets DIR         catalog images (DIR/items/*.png)\n"
+      "  --signing-seed HEX   TESTS ONLY: use this 32-byte Ed25519 seed (64 hex\n"
+      "                       digits) instead of the key stored in the database\n"
+      "  --help, --version\n\n"
+      "Once ready it prints 'listening on http://HOST:PORT' on stdout.\n",
+      f);
+}
+
+static int bad_flag(const char *fmt, const char *arg) {
+  fputs("kiosk-central: ", stderr);
+  fprintf(stderr, fmt, arg);
+  fputs(" (try --help)\n", stderr);
+  return 2;
+}
+
+static int parse_listen(const char *arg, char *host, size_t cap, int *port) {
+  const char *colon = strrchr(arg, ':');
+  char *end = NULL;
+  long p;
+  size_t n;
+  if (!colon) return -1;
+  n = (size_t)(colon - arg);
+  if (n == 0 || n >= cap) return -1;
+  p = strtol(colon + 1, &end, 10);
+  if (end == colon + 1 || *end || p < 0 || p > 65535) return -1;
+  memcpy(host, arg, n);
+  host[n] = '\0';
+  if (strcmp(host, "localhost") == 0) snprintf(host, cap, "127.0.0.1");
+  *port = (int)p;
+  return 0;
+}
+
+int main(int argc, char **argv) {
+  static const struct option opts[] = {
+      {"listen", required_argument, NULL, 'l'},
+      {"db", required_argument, NULL, 'd'},
+      {"demo", no_argument, NULL, 'D'},
+      {"kiosk", required_argument, NULL, 'k'},
+      {"threads", required_argument, NULL, 't'},
+      {"signing-seed", required_argument, NULL, 's'},
+      {"assets", required_argument, NULL, 'a'},
+      {"help", no_argument, NULL, 'h'},
+      {"version", no_argument, NULL, 'V'},
+      {NULL, 0, NULL, 0}};
+  static ctl_env env; /* big (kiosk table); static keeps it off the stack */
+  char host[64] = "127.0.0.1";
+  const char *db_path = "kiosk-central.db", *seed = NULL;
+  int port = 8080, threads = 8, bound = 0, opt, sig, rc;
+  unsigned char seed_bin[32];
+  kerr_msg msg;
+  sigset_t stop;
+  ctl_http *http = NULL;
+  sqlite3 *conn;
+
+  opterr = 0;
+  while ((opt = getopt_long(argc, argv, ":", opts, NULL)) != -1) {
+    switch (opt) {
+    case 'l':
+      if (parse_listen(optarg, host, sizeof host, &port) != 0)
+        return bad_flag("--listen wants HOST:PORT, got '%s'", optarg);
+      break;
+    case 'd': db_path = optarg; break;
+    case 'a': env.assets_dir = optarg; break;
+    case 'D': env.demo = 1; break;
+    case 'k':
+      if (ctl_env_add_kiosk(&env, optarg, msg) != 0)
+        return bad_flag("%s", msg);
+      break;
+    case 't': {
+      char *end = NULL;
+      long n = strtol(optarg, &end, 10);
+      if (end == optarg || *end || n < 1 || n > 256)
+        return bad_flag("--threads wants 1..256, got '%s'", optarg);
+      threads = (int)n;
+      break;
+    }
+    case 's':
+      if (ctl_keys_parse_seed(optarg, seed_bin) != 0)
+        return bad_flag("--signing-seed wants 64 hex digits%s", "");
+      seed = optarg;
+      break;
+    case 'h': usage(stdout); return 0;
+    case 'V': printf("kiosk-central %s\n", KIOSK_VERSION); return 0;
+    case ':':
+      return bad_flag("option %s needs a value", argv[optind - 1]);
+    default:
+      return bad_flag("unknown option '%s'", argv[optind - 1]);
+    }
+  }
+  if (optind < argc) return bad_flag("unexpected argument '%s'", argv[optind]);
+  if (sodium_init() < 0) {
+    fputs("kiosk-central: libsodium failed to initialise\n", stderr);
+    return 1;
+  }
+
+  /* Block before any thread exists so every MHD thread inherits the mask. */
+  sigemptyset(&stop);
+  sigaddset(&stop, SIGTERM);
+  sigaddset(&stop, SIGINT);
+  pthread_sigmask(SIG_BLOCK, &stop, NULL);
+  signal(SIGPIPE, SIG_IGN);
+
+  if (!env.assets_dir) env.assets_dir = CENTRAL_ASSETS;
+  env.parking_fee_per_hour = 10;
+  env.parking_points_per_hour = 300;
+  if (env.demo && ctl_env_add_kiosk(&env, "demo-kiosk:demo-secret", msg) != 0)
+    return bad_flag("%s", msg);
+  if ((rc = ctl_db_open(db_path, threads + 2, &env.db, msg)) != 0) {
+    klog_error("central", "%s", msg);
+    return 1;
+  }
+  conn = ctl_db_acquire(env.db);
+  rc = ctl_keys_load(conn, seed, &env.keys, msg);
+  ctl_db_release(env.db, conn);
+  if (rc == 0 && env.demo) rc = ctl_demo_seed(env.db, ctl_clock_now(), msg);
+  if (rc == 0)
+    rc = ctl_http_start(&env, host, port, threads, &http, &bound, msg);
+  if (rc) {
+    klog_error("central", "%s", msg);
+    ctl_db_close(env.db);
+    return 1;
+  }
+  printf("listening on http://%s:%d\n", host, bound);
+  fflush(stdout);
+  klog_info("central", "serving %s%s with %d threads", db_path,
+            env.demo ? " (demo)" : "", threads);
+
+  while (sigwait(&stop, &sig) != 0) {
+  }
+  klog_info("central", "signal %d: stopping", sig);
+  ctl_http_stop(http);
+  ctl_db_close(env.db);
+  sodium_memzero(&env.keys, sizeof env.keys);
+  return 0;
+}

@@ -1,0 +1,256 @@
+#include "ctl_vouchers.h"
+
+#include <sodium.h>
+#include <stdio.h>
+#include <string.h>
+
+#include "ctl_ledger.h"
+
+#define SIG_B64 86
+#define CODE_MAX 256
+
+static int sign(const ctl_env *env, const char *body, char *out, size_t cap) {
+  unsigned char sig[crypto_sign_BYTES];
+  size_t n = strlen(body);
+  if (n + 1 + SIG_B64 + 1 > cap) return KERR_INVALID;
+  crypto_sign_detached(sig, NULL, (const unsigned char *)body, n, env->keys.sk);
+  memcpy(out, body, n);
+  out[n] = '.';
+  sodium_bin2base64(out + n + 1, cap - n - 1, sig, sizeof sig,
+                    sodium_base64_VARIANT_URLSAFE_NO_PADDING);
+  return KERR_OK;
+}
+
+/* 1 when code is a KV1 code with a valid signature. */
+static int verify(const ctl_env *env, const char *code) {
+  unsigned char sig[crypto_sign_BYTES];
+  size_t n = strlen(code), sig_len = 0;
+  const char *dot = strrchr(code, '.');
+  if (n > CODE_MAX || strncmp(code, "KV1.", 4) != 0 || !dot ||
+      strlen(dot + 1) != SIG_B64)
+    return 0;
+  if (sodium_base642bin(sig, sizeof sig, dot + 1, SIG_B64, NULL, &sig_len,
+                        NULL, sodium_base64_VARIANT_URLSAFE_NO_PADDING) != 0 ||
+      sig_len != sizeof sig)
+    return 0;
+  return crypto_sign_verify_detached(sig, (const unsigned char *)code,
+                                     (size_t)(dot - code), env->keys.pk) == 0;
+}
+
+int ctl_vouchers_issue(const ctl_env *env, sqlite3 *conn,
+                       const char *redemption_id, const char *item_id,
+                       const char *member_id, int64_t quantity,
+                       int64_t expires_at, const char *pickup_zh,
+                       const char *pickup_en, json_t **out, char *msg) {
+  unsigned char rnd[6];
+  char id[16], body[160], code[CODE_MAX];
+  sqlite3_stmt *st;
+  int rc;
+
+  randombytes_buf(rnd, sizeof rnd);
+  snprintf(id, sizeof id, "V%02X%02X%02X%02X%02X%02X", rnd[0], rnd[1], rnd[2],
+           rnd[3], rnd[4], rnd[5]);
+  snprintf(body, sizeof body, "KV1.%s.%s.%s.%lld", id, item_id, member_id,
+           (long long)expires_at);
+  if (sign(env, body, code, sizeof code) != 0)
+    return kerr_set(msg, KERR_INVALID, "voucher code too long");
+  if ((rc = ctl_db_prepare(conn,
+                           "INSERT INTO vouchers(id, code, redemption_id, "
+                           "item_id, member_id, quantity, status, expires_at) "
+                           "VALUES(?, ?, ?, ?, ?, ?, 'issued', ?)",
+                           &st, msg)) != 0)
+    return rc;
+  sqlite3_bind_text(st, 1, id, -1, SQLITE_STATIC);
+  sqlite3_bind_text(st, 2, code, -1, SQLITE_STATIC);
+  sqlite3_bind_text(st, 3, redemption_id, -1, SQLITE_STATIC);
+  sqlite3_bind_text(st, 4, item_id, -1, SQLITE_STATIC);
+  sqlite3_bind_text(st, 5, member_id, -1, SQLITE_STATIC);
+  sqlite3_bind_int64(st, 6, quantity);
+  sqlite3_bind_int64(st, 7, expires_at);
+  rc = sqlite3_step(st);
+  sqlite3_finalize(st);
+  if (rc != SQLITE_DONE)
+    return kerr_set(msg, KERR_DB, "voucher: %s", sqlite3_errmsg(conn));
+  *out = json_pack("{s:s, s:I, s:{s:s, s:s}}", "code", code, "expires_at",
+                   (json_int_t)expires_at, "pickup", "zh", pickup_zh, "en",
+                   pickup_en);
+  return KERR_OK;
+}
+
+typedef struct {
+  char id[16], redemption_id[40], item_id[40], member_id[40], status[16];
+  int64_t quantity, expires_at, changed_at;
+} voucher;
+
+static int load(sqlite3 *conn, const char *code, voucher *v, char *msg) {
+  sqlite3_stmt *st;
+  int rc = ctl_db_prepare(conn,
+                          "SELECT id, redemption_id, item_id, member_id, "
+                          "status, quantity, expires_at, changed_at FROM "
+                          "vouchers WHERE code=?",
+                          &st, msg);
+  if (rc) return rc;
+  sqlite3_bind_text(st, 1, code, -1, SQLITE_STATIC);
+  rc = sqlite3_step(st);
+  if (rc == SQLITE_ROW) {
+    memset(v, 0, sizeof *v);
+    snprintf(v->id, sizeof v->id, "%s", sqlite3_column_text(st, 0));
+    snprintf(v->redemption_id, sizeof v->redemption_id, "%s",
+             sqlite3_column_text(st, 1));
+    snprintf(v->item_id, sizeof v->item_id, "%s", sqlite3_column_text(st, 2));
+    snprintf(v->member_id, sizeof v->member_id, "%s",
+             sqlite3_column_text(st, 3));
+    snprintf(v->status, sizeof v->status, "%s", sqlite3_column_text(st, 4));
+    v->quantity = sqlite3_column_int64(st, 5);
+    v->expires_at = sqlite3_column_int64(st, 6);
+    v->changed_at = sqlite3_column_int64(st, 7);
+    rc = KERR_OK;
+  } else {
+    rc = rc == SQLITE_DONE ? kerr_set(msg, KERR_NOT_FOUND, "no voucher")
+                           : kerr_set(msg, KERR_DB, "sqlite: %s",
+                                      sqlite3_errmsg(conn));
+  }
+  sqlite3_finalize(st);
+  return rc;
+}
+
+static const char *status_at(const voucher *v, int64_t now) {
+  if (strcmp(v->status, "issued") == 0 && now > v->expires_at) return "expired";
+  return v->status;
+}
+
+static json_t *voucher_json(const voucher *v, const char *code, int64_t now) {
+  return json_pack("{s:s, s:s, s:s, s:s, s:I, s:s, s:I, s:o}", "code", code,
+                   "voucher_id", v->id, "item_id", v->item_id, "member_id",
+                   v->member_id, "quantity", (json_int_t)v->quantity, "status",
+                   status_at(v, now), "expires_at", (json_int_t)v->expires_at,
+                   "changed_at",
+                   v->changed_at ? json_integer(v->changed_at) : json_null());
+}
+
+/* Loads the voucher named in the path; answers the 4xx itself. */
+static int find(const ctl_env *env, sqlite3 *conn, ctl_req *req, voucher *v) {
+  kerr_msg msg;
+  int rc;
+  if (!verify(env, req->seg[2]))
+    return ctl_req_error(req, 422, "invalid_code",
+                         "not a voucher code of this mall");
+  rc = load(conn, req->seg[2], v, msg);
+  if (rc == KERR_NOT_FOUND)
+    return ctl_req_error(req, 404, "not_found", "no such voucher");
+  if (rc) return ctl_req_fail(req, msg);
+  return 0;
+}
+
+void ctl_vouchers_route_get(const ctl_env *env, ctl_req *req) {
+  voucher v;
+  sqlite3 *conn = ctl_db_acquire(env->db);
+  if (find(env, conn, req, &v) == 0)
+    ctl_req_json(req, 200, voucher_json(&v, req->seg[2], req->now));
+  ctl_db_release(env->db, conn);
+}
+
+static int refuse_state(ctl_req *req, const voucher *v) {
+  const char *st = status_at(v, req->now);
+  char code[24];
+  snprintf(code, sizeof code, "voucher_%s", st);
+  return ctl_req_error(req, 409, code, "the voucher is %s", st);
+}
+
+static int change(sqlite3 *conn, const voucher *v, const char *to, int64_t now,
+                  char *msg) {
+  sqlite3_stmt *st;
+  int rc = ctl_db_prepare(conn,
+                          "UPDATE vouchers SET status=?, changed_at=? "
+                          "WHERE id=? AND status='issued'",
+                          &st, msg);
+  if (rc) return rc;
+  sqlite3_bind_text(st, 1, to, -1, SQLITE_STATIC);
+  sqlite3_bind_int64(st, 2, now);
+  sqlite3_bind_text(st, 3, v->id, -1, SQLITE_STATIC);
+  rc = sqlite3_step(st);
+  sqlite3_finalize(st);
+  if (rc != SQLITE_DONE || sqlite3_changes(conn) != 1)
+    return kerr_set(msg, KERR_DB, "voucher %s: %s", v->id,
+                    sqlite3_errmsg(conn));
+  return KERR_OK;
+}
+
+static void transition(const ctl_env *env, ctl_req *req, int to_void) {
+  kerr_msg msg;
+  voucher v;
+  int64_t ledger_id = 0, charged = 0, balance = 0;
+  sqlite3 *conn = ctl_db_acquire(env->db);
+  int rc = ctl_db_write_begin(env->db, conn, msg), ok = 0;
+  if (rc) {
+    ctl_db_release(env->db, conn);
+    ctl_req_fail(req, msg);
+    return;
+  }
+  if (find(env, conn, req, &v) != 0) goto out;
+  /* Expired but unused may still be voided (gift never collected). */
+  if (strcmp(v.status, "issued") != 0 ||
+      (!to_void && req->now > v.expires_at)) {
+    refuse_state(req, &v);
+    goto out;
+  }
+  rc = change(conn, &v, to_void ? "void" : "used", req->now, msg);
+  if (rc == 0 && to_void) {
+    char ref[64];
+    sqlite3_stmt *st;
+    rc = ctl_db_prepare(conn,
+                        "SELECT ledger_id, points_charged FROM redemptions "
+                        "WHERE id=?",
+                        &st, msg);
+    if (rc == 0) {
+      sqlite3_bind_text(st, 1, v.redemption_id, -1, SQLITE_STATIC);
+      if (sqlite3_step(st) == SQLITE_ROW) {
+        ledger_id = sqlite3_column_int64(st, 0);
+        charged = sqlite3_column_int64(st, 1);
+      }
+      sqlite3_finalize(st);
+    }
+    snprintf(ref, sizeof ref, "void:%s", v.id);
+    if (rc == 0 && ledger_id > 0)
+      rc = ctl_ledger_refund(conn, ledger_id, "refund", ref, req->now, msg);
+    if (rc == 0 && (rc = ctl_db_prepare(conn,
+                                        "UPDATE items SET stock=stock+? "
+                                        "WHERE id=?",
+                                        &st, msg)) == 0) {
+      sqlite3_bind_int64(st, 1, v.quantity);
+      sqlite3_bind_text(st, 2, v.item_id, -1, SQLITE_STATIC);
+      rc = sqlite3_step(st) == SQLITE_DONE
+               ? 0
+               : kerr_set(msg, KERR_DB, "stock: %s", sqlite3_errmsg(conn));
+      sqlite3_finalize(st);
+    }
+  }
+  if (rc == 0) rc = ctl_ledger_balance(conn, v.member_id, req->now, &balance, msg);
+  if (rc) {
+    ctl_req_fail(req, msg);
+    goto out;
+  }
+  ok = 1;
+  snprintf(v.status, sizeof v.status, "%s", to_void ? "void" : "used");
+  v.changed_at = req->now;
+  {
+    json_t *j = voucher_json(&v, req->seg[2], req->now);
+    if (to_void) {
+      json_object_set_new(j, "points_refunded", json_integer(charged));
+      json_object_set_new(j, "points_balance", json_integer(balance));
+    }
+    ctl_req_json(req, 200, j);
+  }
+out:
+  if (ctl_db_write_end(env->db, conn, ok, msg) != 0 && ok)
+    ctl_req_fail(req, msg);
+  ctl_db_release(env->db, conn);
+}
+
+void ctl_vouchers_route_use(const ctl_env *env, ctl_req *req) {
+  transition(env, req, 0);
+}
+
+void ctl_vouchers_route_void(const ctl_env *env, ctl_req *req) {
+  transition(env, req, 1);
+}

@@ -1,0 +1,39 @@
+/*
+ * ctl_vouchers: the vouchers a redemption hands out, and the service desk's
+ * routes to look one up, mark it used, or void it.
+ *
+ *   KV1.<voucher_id>.<item_id>.<member_id>.<expires_unix>.<sig>
+ *
+ * <sig> is the unpadded base64url Ed25519 signature, by the central's key,
+ * of every byte before the last dot (the same scheme as member codes).
+ *
+ * Contract: status moves issued -> used | void, each once; an issued voucher
+ * past expires_at reads as expired (and can still be voided, so an
+ * uncollected gift gives its points back). Voiding refunds the redemption's
+ * points to the lots they came from and puts the stock back, in one
+ * transaction. A code that does not verify is 422 invalid_code; one that
+ * verifies but is unknown is 404 not_found; a second use or void is 409 with
+ * voucher_used, voucher_void or voucher_expired.
+ */
+#ifndef CTL_VOUCHERS_H
+#define CTL_VOUCHERS_H
+
+#include <jansson.h>
+#include <sqlite3.h>
+
+#include "ctl_env.h"
+#include "ctl_req.h"
+
+/* Inside a write transaction: creates the voucher and returns
+ * {code, expires_at, pickup:{zh,en}} in *out. */
+int ctl_vouchers_issue(const ctl_env *env, sqlite3 *conn,
+                       const char *redemption_id, const char *item_id,
+                       const char *member_id, int64_t quantity,
+                       int64_t expires_at, const char *pickup_zh,
+                       const char *pickup_en, json_t **out, char *msg);
+
+void ctl_vouchers_route_get(const ctl_env *env, ctl_req *req);
+void ctl_vouchers_route_use(const ctl_env *env, ctl_req *req);
+void ctl_vouchers_route_void(const ctl_env *env, ctl_req *req);
+
+#endif
