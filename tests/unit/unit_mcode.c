@@ -163,6 +163,29 @@ static void signature_with_bad_base64_is_malformed(void **state) {
   assert_int_equal(verify(code, &c), MCODE_MALFORMED);
 }
 
+static void signature_spelled_another_way_is_refused(void **state) {
+  /* 64 bytes in 86 characters leave 4 unused bits in the last one. A lenient
+   * decoder would read every spelling as the same signature, and a used code
+   * could come back past the replay cache under a new spelling; libsodium
+   * refuses non-zero padding bits, and this keeps it that way. */
+  static const char b64[] =
+      "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_";
+  char code[MCODE_MAX_LEN + 1];
+  mcode_claims c;
+  size_t len;
+  int v, tried = 0;
+  (void)state;
+  make_code("M100003", "gold", 12800, NOW, code);
+  len = strlen(code);
+  v = (int)(strchr(b64, code[len - 1]) - b64);
+  for (int alt = 1; alt < 16; alt++) {
+    code[len - 1] = b64[v ^ alt];
+    assert_int_not_equal(verify(code, &c), MCODE_OK);
+    tried++;
+  }
+  assert_int_equal(tried, 15);
+}
+
 static void oversized_input_is_refused_before_parsing(void **state) {
   char big[4096];
   mcode_claims c;
@@ -216,6 +239,7 @@ int main(void) {
       cmocka_unit_test(truncated_codes_are_malformed),
       cmocka_unit_test(malformed_fields_are_refused),
       cmocka_unit_test(signature_with_bad_base64_is_malformed),
+      cmocka_unit_test(signature_spelled_another_way_is_refused),
       cmocka_unit_test(oversized_input_is_refused_before_parsing),
       cmocka_unit_test(non_ascii_and_control_bytes_are_refused),
       cmocka_unit_test(sign_refuses_claims_it_cannot_encode),
