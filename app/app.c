@@ -1,0 +1,555 @@
+#include "app.h"
+
+#include <errno.h>
+#include <SDL_ttf.h>
+#include <sodium.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "apiw.h"
+#include "demo_central.h"
+#include "events.h"
+#include "klog.h"
+#include "scanw.h"
+#include "script_run.h"
+#include "ui.h"
+
+enum { TAG_CONFIG = 1, TAG_DEMO_MEMBERS, TAG_DEMO_CODE, TAG_RESOLVE };
+
+#define CONFIG_RETRY_MS 5000
+#define TOAST_MS 2500
+
+static uint64_t config_retry_at;
+
+uint64_t app_now_ms(void) {
+  struct timespec ts;
+  clock_gettime(CLOCK_MONOTONIC, &ts);
+  return (uint64_t)ts.tv_sec * 1000 + (uint64_t)ts.tv_nsec / 1000000;
+}
+
+int app_px(const app *a, int design) {
+  return (int)((float)design * a->s + 0.5f);
+}
+
+const char *app_t(const app *a, const char *msgid) {
+  return i18n_get(a->cat[a->lang], msgid);
+}
+
+const char *app_t_other(const app *a, const char *msgid) {
+  return i18n_get(a->cat[1 - a->lang], msgid);
+}
+
+const char *app_pick(const app *a, const char *zh, const char *en) {
+  if (a->lang == APP_EN && en && *en) return en;
+  return zh && *zh ? zh : en ? en : "";
+}
+
+void app_dirty(app *a) { a->dirty = 1; }
+
+void app_set_lang(app *a, int lang) {
+  a->lang = lang;
+  screen_relayout(a);
+}
+
+void app_toast(app *a, const char *msgid) {
+  snprintf(a->toast, sizeof a->toast, "%s", msgid);
+  a->toast_until = app_now_ms() + TOAST_MS;
+  app_dirty(a);
+}
+
+static void notice(app *a, const char *msgid) {
+  snprintf(a->notice, sizeof a->notice, "%s", msgid);
+  a->notice_until = app_now_ms() + (uint64_t)a->cfg.notice_s * 1000;
+  app_dirty(a);
+}
+
+/* Worker threads: wrap and post, nothing else. */
+static void on_api_done(void *ctx, apiw_result *r) {
+  (void)ctx;
+  if (events_push(EVENTS_API, r) != 0) {
+    klog_error("app", "event queue full: dropping an API answer");
+    apiw_result_free(r);
+  }
+}
+
+static void on_scan_done(void *ctx, scanw_result *r) {
+  (void)ctx;
+  if (events_push(EVENTS_SCAN, r) != 0) {
+    klog_error("app", "event queue full: dropping a scan");
+    scanw_result_free(r);
+  }
+}
+
+static int submit(app *a, int tag, unsigned gen, const char *method,
+                  const char *path, json_t *body) {
+  int rc = apiw_submit(a->api, tag, (void *)(uintptr_t)gen, method, path, body,
+                       NULL);
+  if (body) json_decref(body);
+  if (rc == KERR_OK) a->api_inflight++;
+  else klog_warn("app", "%s %s not sent: %s", method, path, kerr_str(rc));
+  return rc;
+}
+
+/* Keeps the screen in step with the session. */
+static void sync_screen(app *a) {
+  session_state st = session_state_of(a->ses);
+  const screen_ops *want =
+      st == SESSION_ACTIVE || st == SESSION_ENDING ? &scr_member : &scr_attract;
+  if (screen_top(a) != want)
+    screen_replace(a, want);
+  else
+    screen_relayout(a);
+}
+
+void app_end_session(app *a) {
+  session_end(a->ses);
+  klog_info("app", "session ended");
+  sync_screen(a);
+}
+
+void app_scan_payload(app *a, const char *payload, size_t len) {
+  if (!a->scan_started_ms) a->scan_started_ms = app_now_ms();
+  if (a->config_state != APP_CONFIG_OK) {
+    /* The public key arrives with the config; check the code then. */
+    if (len > MCODE_MAX_LEN) len = MCODE_MAX_LEN;
+    memcpy(a->pending_scan, payload, len);
+    a->pending_scan[len] = '\0';
+    a->has_pending_scan = 1;
+    app_dirty(a);
+    return;
+  }
+  mcode_status st;
+  mcode_claims claims;
+  session_scan_result r =
+      session_scan(a->ses, payload, len, a->pubkey, &a->policy,
+                   (int64_t)time(NULL), &st, &claims);
+  if (r == SESSION_SCAN_BUSY) return;
+  if (r == SESSION_SCAN_REFUSED) {
+    klog_info("app", "scan refused: %s", mcode_status_str(st));
+    a->scan_started_ms = 0;
+    notice(a, mcode_status_msgid(st));
+    return;
+  }
+  klog_info("app", "scan accepted for member %s", claims.member_id);
+  a->notice[0] = '\0';
+  sodium_memzero(&claims, sizeof claims);
+  json_t *body = json_pack("{s:s%}", "code", payload, len);
+  if (!body ||
+      submit(a, TAG_RESOLVE, session_generation(a->ses), "POST",
+             "/v1/members/resolve", body) != KERR_OK) {
+    session_resolve_failed(a->ses, session_generation(a->ses));
+    notice(a, "net.error.unreachable");
+  }
+  sync_screen(a);
+}
+
+void app_demo_scan(app *a, int index) {
+  if (index < 0 || index >= a->n_demo || a->demo_loading) return;
+  if (session_state_of(a->ses) == SESSION_CHECKING) return;
+  char path[96];
+  snprintf(path, sizeof path, "/v1/demo/member-code/%s",
+           a->demo_members[index].id);
+  a->scan_started_ms = app_now_ms();
+  a->notice[0] = '\0';
+  if (submit(a, TAG_DEMO_CODE, (unsigned)index, "GET", path, NULL) == KERR_OK)
+    a->demo_loading = index + 1;
+  app_dirty(a);
+}
+
+static void got_config(app *a, const json_t *b) {
+  const json_t *mall = json_object_get(b, "mall_name");
+  const char *zh = json_string_value(json_object_get(mall, "zh"));
+  const char *en = json_string_value(json_object_get(mall, "en"));
+  const char *key = json_string_value(json_object_get(b, "member_code_public_key"));
+  size_t klen = 0;
+  if (!key || sodium_base642bin(a->pubkey, sizeof a->pubkey, key, strlen(key),
+                                NULL, &klen, NULL,
+                                sodium_base64_VARIANT_URLSAFE_NO_PADDING) != 0 ||
+      klen != sizeof a->pubkey) {
+    klog_error("app", "central config: bad member_code_public_key");
+    a->config_state = APP_CONFIG_FAILED;
+    config_retry_at = app_now_ms() + CONFIG_RETRY_MS;
+    return;
+  }
+  snprintf(a->mall[APP_ZH], sizeof a->mall[0], "%s", zh ? zh : "");
+  snprintf(a->mall[APP_EN], sizeof a->mall[0], "%s", en ? en : (zh ? zh : ""));
+  const json_t *age = json_object_get(b, "member_code_max_age_s");
+  const json_t *fut = json_object_get(b, "member_code_max_future_s");
+  mcode_policy def = MCODE_POLICY_DEFAULT;
+  a->policy = def;
+  if (json_is_integer(age) && json_integer_value(age) > 0)
+    a->policy.max_age_s = json_integer_value(age);
+  if (json_is_integer(fut) && json_integer_value(fut) >= 0)
+    a->policy.max_future_s = json_integer_value(fut);
+  a->config_state = APP_CONFIG_OK;
+  klog_info("app", "central config loaded");
+  if (a->opt.demo && !a->n_demo)
+    submit(a, TAG_DEMO_MEMBERS, 0, "GET", "/v1/demo/members", NULL);
+  if (a->has_pending_scan) {
+    char code[sizeof a->pending_scan];
+    memcpy(code, a->pending_scan, sizeof code);
+    a->has_pending_scan = 0;
+    sodium_memzero(a->pending_scan, sizeof a->pending_scan);
+    app_scan_payload(a, code, strlen(code));
+    sodium_memzero(code, sizeof code);
+  }
+}
+
+static void got_demo_members(app *a, const json_t *b) {
+  size_t i;
+  const json_t *m;
+  a->n_demo = 0;
+  json_array_foreach(json_object_get(b, "members"), i, m) {
+    if (a->n_demo == APP_MAX_DEMO) break;
+    const char *id = json_string_value(json_object_get(m, "id"));
+    const char *tier = json_string_value(json_object_get(m, "tier"));
+    const char *name = json_string_value(json_object_get(m, "name_masked"));
+    if (!id || !tier) continue;
+    app_demo_member *d = &a->demo_members[a->n_demo++];
+    snprintf(d->id, sizeof d->id, "%s", id);
+    snprintf(d->tier, sizeof d->tier, "%s", tier);
+    snprintf(d->name_masked, sizeof d->name_masked, "%s", name ? name : "");
+  }
+  klog_info("app", "%d demo members", a->n_demo);
+}
+
+/* The member-facing reason for a resolve the central refused. */
+static const char *resolve_error_msgid(const apiw_result *r) {
+  if (r->rc != KERR_OK) return "net.error.unreachable";
+  if (r->resp.status == 404) return "attract.error.unknown_member";
+  if (!strcmp(r->resp.error_code, "expired_code")) return "scan.error.expired";
+  if (!strcmp(r->resp.error_code, "invalid_code")) return "scan.error.invalid";
+  return "net.error.central";
+}
+
+static void handle_api(app *a, apiw_result *r) {
+  a->api_inflight--;
+  int ok = r->rc == KERR_OK && r->resp.status == 200 && r->resp.body;
+  if (r->rc == KERR_OK && !ok)
+    klog_warn("app", "central answered %ld %s: %s", r->resp.status,
+              r->resp.error_code, r->resp.error_message);
+  switch (r->tag) {
+  case TAG_CONFIG:
+    if (ok) {
+      got_config(a, r->resp.body);
+    } else {
+      a->config_state = APP_CONFIG_FAILED;
+      config_retry_at = app_now_ms() + CONFIG_RETRY_MS;
+      if (a->has_pending_scan) {
+        a->has_pending_scan = 0;
+        sodium_memzero(a->pending_scan, sizeof a->pending_scan);
+        notice(a, "net.error.unreachable");
+      }
+    }
+    screen_relayout(a);
+    break;
+  case TAG_DEMO_MEMBERS:
+    if (ok) got_demo_members(a, r->resp.body);
+    screen_relayout(a);
+    break;
+  case TAG_DEMO_CODE: {
+    a->demo_loading = 0;
+    const char *code =
+        ok ? json_string_value(json_object_get(r->resp.body, "code")) : NULL;
+    if (!code) {
+      notice(a, r->rc == KERR_OK ? "net.error.central" : "net.error.unreachable");
+      a->scan_started_ms = 0;
+    } else if (scanw_submit_code(a->scan, 0, code) == KERR_OK) {
+      a->scan_inflight++;
+    }
+    app_dirty(a);
+    break;
+  }
+  case TAG_RESOLVE: {
+    unsigned gen = (unsigned)(uintptr_t)r->user;
+    if (ok) {
+      kerr_msg msg = "";
+      if (session_resolved(a->ses, gen, r->resp.body, app_now_ms(), msg) != 0) {
+        klog_error("app", "member profile: %s", msg);
+        notice(a, "net.error.central");
+      }
+    } else {
+      if (gen == session_generation(a->ses)) notice(a, resolve_error_msgid(r));
+      session_resolve_failed(a->ses, gen);
+      a->scan_started_ms = 0;
+    }
+    sync_screen(a);
+    break;
+  }
+  }
+  apiw_result_free(r);
+}
+
+static void handle_scan(app *a, scanw_result *r) {
+  a->scan_inflight--;
+  if (r->rc != KERR_OK) {
+    klog_warn("app", "scanner: %s (%s)", kerr_str(r->rc), r->msg);
+    notice(a, "attract.error.unreadable");
+  } else if (!r->found) {
+    notice(a, "attract.error.unreadable");
+  } else {
+    app_scan_payload(a, r->payload, strlen(r->payload));
+  }
+  scanw_result_free(r);
+}
+
+static int swallow_up; /* the release of a touch that only woke the session */
+
+int app_handle_event(app *a, const SDL_Event *ev) {
+  switch (events_kind_of(ev)) {
+  case EVENTS_API:
+    handle_api(a, ev->user.data1);
+    return 1;
+  case EVENTS_SCAN:
+    handle_scan(a, ev->user.data1);
+    return 1;
+  case EVENTS_WAKE:
+    return 1;
+  default:
+    break;
+  }
+  switch (ev->type) {
+  case SDL_QUIT:
+    a->quit = 1;
+    return 0;
+  case SDL_WINDOWEVENT:
+    if (ev->window.event == SDL_WINDOWEVENT_SIZE_CHANGED) {
+      SDL_GetRendererOutputSize(a->ren, &a->w, &a->h);
+      a->s = (float)(a->w < a->h ? a->w : a->h) / 1080.0f;
+      screen_relayout(a);
+    }
+    return ev->window.event == SDL_WINDOWEVENT_EXPOSED ||
+           ev->window.event == SDL_WINDOWEVENT_SIZE_CHANGED;
+  case SDL_MOUSEBUTTONDOWN:
+    if (session_state_of(a->ses) == SESSION_ENDING) {
+      /* Any touch keeps the session; it must not also press what lies
+       * under the countdown. */
+      session_touch(a->ses, app_now_ms());
+      swallow_up = 1;
+      sync_screen(a);
+      return 1;
+    }
+    session_touch(a->ses, app_now_ms());
+    break;
+  case SDL_MOUSEBUTTONUP:
+    if (swallow_up) {
+      swallow_up = 0;
+      return 0;
+    }
+    break;
+  case SDL_KEYDOWN:
+  case SDL_TEXTINPUT:
+    session_touch(a->ses, app_now_ms());
+    break;
+  default:
+    break;
+  }
+  const screen_ops *s = screen_top(a);
+  if (s && s->event && s->event(a, ev)) return 1;
+  const char *clicked = NULL;
+  int r = wset_event(&a->ws, ev, &clicked);
+  if (r == WSET_CLICKED) {
+    char id[WIDGET_ID_MAX];
+    snprintf(id, sizeof id, "%s", clicked);
+    klog_debug("app", "click %s on %s", id, screen_name(a));
+    if (s && s->click) s->click(a, id);
+  }
+  return r != WSET_NONE;
+}
+
+uint64_t app_tick(app *a, uint64_t now) {
+  uint64_t next = UINT64_MAX;
+  if (session_tick(a->ses, now)) {
+    klog_info("app", "session %s", session_state_of(a->ses) == SESSION_ENDING
+                                         ? "idle: countdown"
+                                         : "ended after idle time");
+    sync_screen(a);
+  }
+  if (session_state_of(a->ses) == SESSION_ENDING) app_dirty(a);
+  uint64_t d = session_deadline(a->ses, now);
+  if (d < next) next = d;
+  if (a->notice[0]) {
+    if (now >= a->notice_until) {
+      a->notice[0] = '\0';
+      app_dirty(a);
+    } else if (a->notice_until < next) {
+      next = a->notice_until;
+    }
+  }
+  if (a->toast[0]) {
+    if (now >= a->toast_until) {
+      a->toast[0] = '\0';
+      app_dirty(a);
+    } else if (a->toast_until < next) {
+      next = a->toast_until;
+    }
+  }
+  if (a->config_state == APP_CONFIG_FAILED && a->api_inflight == 0) {
+    if (now >= config_retry_at) {
+      a->config_state = APP_CONFIG_LOADING;
+      submit(a, TAG_CONFIG, 0, "GET", "/v1/kiosk/config", NULL);
+    } else if (config_retry_at < next) {
+      next = config_retry_at;
+    }
+  }
+  return next;
+}
+
+int app_settled(const app *a) {
+  return a->api_inflight == 0 && a->scan_inflight == 0 && !a->has_pending_scan;
+}
+
+static void draw_toast(app *a) {
+  if (!a->toast[0]) return;
+  const theme *th = &a->th;
+  const char *t = app_t(a, a->toast);
+  int px = app_px(a, th->type_body), w = 0, h = 0;
+  text_measure(a->tx, px, 1, t, &w, &h);
+  SDL_Rect r = {(a->w - w) / 2 - px, a->h - app_px(a, 360), w + 2 * px,
+                h + px};
+  draw_shadow(a->dr, r, r.h / 2, app_px(a, 16), 120);
+  draw_rrect(a->dr, r, r.h / 2, (SDL_Color){20, 24, 44, 240});
+  text_draw(a->tx, px, 1, th->text, t, a->w / 2, r.y + px / 2, TEXT_CENTER);
+}
+
+void app_draw(app *a) {
+  const screen_ops *s = screen_top(a);
+  SDL_SetRenderDrawColor(a->ren, 0, 0, 0, 255);
+  SDL_RenderClear(a->ren);
+  if (s && s->draw) s->draw(a);
+  draw_toast(a);
+}
+
+static int resolve_assets(app *a, char *msg) {
+  const char *env = getenv("KIOSK_ASSETS");
+  struct stat st;
+  const char *dir = env && *env                                 ? env
+                    : stat(KIOSK_SOURCE_ASSETS, &st) == 0 ? KIOSK_SOURCE_ASSETS
+                                                                : KIOSK_INSTALL_ASSETS;
+  snprintf(a->assets, sizeof a->assets, "%s", dir);
+  if (stat(a->assets, &st) != 0 || !S_ISDIR(st.st_mode))
+    return kerr_set(msg, KERR_CONFIG, "assets folder %s: %s", a->assets,
+                    strerror(errno ? errno : ENOTDIR));
+  return KERR_OK;
+}
+
+static int make_state_dir(app *a, char *msg) {
+  if (a->opt.state_dir) {
+    snprintf(a->state_dir, sizeof a->state_dir, "%s", a->opt.state_dir);
+  } else {
+    const char *xdg = getenv("XDG_STATE_HOME"), *home = getenv("HOME");
+    if (xdg && *xdg)
+      snprintf(a->state_dir, sizeof a->state_dir, "%s/kiosk", xdg);
+    else
+      snprintf(a->state_dir, sizeof a->state_dir, "%s/.local/state/kiosk",
+               home && *home ? home : "/tmp");
+  }
+  char buf[sizeof a->state_dir];
+  snprintf(buf, sizeof buf, "%s", a->state_dir);
+  for (char *p = buf + 1;; p++) {
+    if (*p != '/' && *p) continue;
+    char c = *p;
+    *p = '\0';
+    /* Only the last folder is ours and private; parents get usual modes. */
+    if (mkdir(buf, c ? 0755 : 0700) != 0 && errno != EEXIST)
+      return kerr_set(msg, KERR_IO, "state dir %s: %s", buf, strerror(errno));
+    if (!c) break;
+    *p = c;
+  }
+  return KERR_OK;
+}
+
+int app_open(app *a, const app_options *opt, char *msg) {
+  a->opt = *opt;
+  a->depth = 0;
+  wset_clear(&a->ws);
+  int rc = resolve_assets(a, msg);
+  if (!rc) rc = make_state_dir(a, msg);
+  if (rc) return rc;
+  char path[1024];
+  static const char *langs[2] = {"zh_CN", "en"};
+  for (int i = 0; i < 2; i++) {
+    snprintf(path, sizeof path, "%s/i18n/%s", a->assets, langs[i]);
+    rc = i18n_load_dir(path, &a->cat[i], msg);
+    if (rc) return rc;
+  }
+  a->lang = !strcmp(opt->lang ? opt->lang : a->cfg.language, "en") ? APP_EN
+                                                                    : APP_ZH;
+  snprintf(path, sizeof path, "%s/theme/theme.ini", a->assets);
+  rc = theme_load(path, &a->th, msg);
+  if (rc) return rc;
+
+  if (opt->central_url) {
+    snprintf(a->central_url, sizeof a->central_url, "%s", opt->central_url);
+  } else if (opt->demo) {
+    rc = demo_central_start(a->state_dir, &a->central, a->central_url,
+                            sizeof a->central_url, msg);
+    if (rc) return rc;
+  } else {
+    snprintf(a->central_url, sizeof a->central_url, "%s", a->cfg.central_url);
+  }
+
+  rc = ui_open(a, msg);
+  if (rc) return rc;
+  rc = text_new(a->ren, a->cfg.font_regular, a->cfg.font_bold,
+                a->cfg.font_face, &a->tx, msg);
+  if (!rc) rc = draw_new(a->ren, &a->dr, msg);
+  if (!rc) rc = events_init(msg);
+  if (rc) return rc;
+  a->ses = session_new((uint64_t)a->cfg.idle_timeout_s * 1000,
+                       (uint64_t)a->cfg.countdown_s * 1000);
+  if (!a->ses) return kerr_set(msg, KERR_NOMEM, "out of memory");
+
+  api_config ac = {.base_url = a->central_url,
+                   .kiosk_id = a->cfg.kiosk_id,
+                   .secret = a->cfg.secret,
+                   .timeout_ms = a->cfg.timeout_ms,
+                   .ca_file = a->cfg.ca_file[0] ? a->cfg.ca_file : NULL};
+  rc = apiw_start(&ac, on_api_done, a, &a->api, msg);
+  if (!rc) rc = scanw_start(on_scan_done, a, &a->scan, msg);
+  if (rc) return rc;
+  a->config_state = APP_CONFIG_LOADING;
+  submit(a, TAG_CONFIG, 0, "GET", "/v1/kiosk/config", NULL);
+  screen_replace(a, &scr_attract);
+  klog_info("app", "kiosk %s against %s, language %s", a->cfg.kiosk_id,
+            a->central_url, langs[a->lang]);
+  return KERR_OK;
+}
+
+static void drain_events(app *a) {
+  SDL_Event ev;
+  while (SDL_PollEvent(&ev)) {
+    int k = events_kind_of(&ev);
+    if (k == EVENTS_API) apiw_result_free(ev.user.data1);
+    if (k == EVENTS_SCAN) scanw_result_free(ev.user.data1);
+  }
+  (void)a;
+}
+
+void app_close(app *a) {
+  /* Workers answer what they still hold while stopping; those answers are
+   * events that must be freed, not handled. */
+  if (a->api) apiw_stop(a->api);
+  if (a->scan) scanw_stop(a->scan);
+  if (a->win) drain_events(a);
+  a->api = NULL;
+  a->scan = NULL;
+  if (a->script) script_run_free(a->script);
+  a->script = NULL;
+  session_free(a->ses);
+  a->ses = NULL;
+  text_free(a->tx);
+  draw_free(a->dr);
+  a->tx = NULL;
+  a->dr = NULL;
+  if (TTF_WasInit()) TTF_Quit();
+  if (a->win) ui_close(a);
+  for (int i = 0; i < 2; i++) i18n_free(a->cat[i]);
+  demo_central_stop(a->central);
+  a->central = NULL;
+  sodium_memzero(a->pending_scan, sizeof a->pending_scan);
+}

@@ -1,0 +1,140 @@
+/*
+ * app: the kiosk's state on the UI thread and the glue between its parts.
+ *
+ * Data flows one way: the API worker and the scanner thread post results as
+ * SDL events (events.h) -> app_handle_event() hands them to the session state
+ * machine (session.h) -> the app switches screens to match the session ->
+ * screens draw. Screens call the app_* actions below; they never call the
+ * network, the scanner or the clock directly.
+ *
+ * Contract: everything here runs on the UI thread. app_open() builds the
+ * whole kiosk (config already loaded), app_close() releases all of it,
+ * including the demo central it may have started.
+ */
+#ifndef APP_H
+#define APP_H
+
+#include <SDL.h>
+#include <stdint.h>
+
+#include "cfg.h"
+#include "draw.h"
+#include "i18n.h"
+#include "mcode.h"
+#include "screen.h"
+#include "session.h"
+#include "text.h"
+#include "theme.h"
+#include "widget.h"
+
+typedef struct apiw apiw;
+typedef struct scanw scanw;
+typedef struct demo_central demo_central;
+typedef struct script_run script_run;
+
+enum { APP_ZH = 0, APP_EN = 1 };
+enum { APP_CONFIG_LOADING = 0, APP_CONFIG_OK = 1, APP_CONFIG_FAILED = -1 };
+
+#define APP_MAX_DEMO 4
+
+typedef struct {
+  char id[MCODE_ID_MAX + 1];
+  char tier[16];
+  char name_masked[64];
+} app_demo_member;
+
+typedef struct {
+  int demo;          /* --demo */
+  int windowed;      /* --windowed */
+  int width, height; /* --size, 0 = from config */
+  const char *central_url;
+  const char *state_dir;
+  const char *lang;
+  const char *script;
+} app_options;
+
+struct app {
+  cfg cfg;
+  app_options opt;
+  char assets[512];
+  char state_dir[512];
+  char central_url[CFG_STR_MAX];
+
+  SDL_Window *win;
+  SDL_Renderer *ren;
+  int w, h;
+  float s; /* window pixels per design pixel (short side 1080) */
+  theme th;
+  text *tx;
+  draw *dr;
+
+  i18n *cat[2];
+  int lang;
+
+  session *ses;
+  const struct screen_ops *stack[SCREEN_DEPTH];
+  int depth;
+  wset ws;
+
+  apiw *api;
+  int api_inflight;
+  scanw *scan;
+  int scan_inflight;
+  demo_central *central;
+
+  int config_state;
+  char mall[2][128];
+  unsigned char pubkey[32];
+  mcode_policy policy;
+  app_demo_member demo_members[APP_MAX_DEMO];
+  int n_demo;
+  int demo_loading; /* index+1 of the card whose code is being fetched */
+
+  char pending_scan[MCODE_MAX_LEN + 1];
+  int has_pending_scan;
+  char notice[64]; /* msgid shown on the attract screen, "" for none */
+  uint64_t notice_until;
+  char toast[64];
+  uint64_t toast_until;
+
+  uint64_t scan_started_ms; /* for the scan-to-member figure in the log */
+  uint64_t start_ms;
+  int frames;
+  int dirty;
+  int quit;
+  int exit_code;
+  script_run *script;
+};
+
+int app_open(app *a, const app_options *opt, char *msg);
+void app_close(app *a);
+
+/* Design pixels to window pixels. */
+int app_px(const app *a, int design);
+/* The current language's text for msgid, and the other language's. */
+const char *app_t(const app *a, const char *msgid);
+const char *app_t_other(const app *a, const char *msgid);
+/* Picks the current language from a {"zh","en"} pair. */
+const char *app_pick(const app *a, const char *zh, const char *en);
+uint64_t app_now_ms(void);
+
+void app_dirty(app *a);
+void app_set_lang(app *a, int lang);
+/* The scanner's (or a script's) payload, through the one verification path. */
+void app_scan_payload(app *a, const char *payload, size_t len);
+/* Demo card i (0-based): fetch a fresh code and put it through the scanner. */
+void app_demo_scan(app *a, int index);
+/* Ends the member's session now and goes back to attract. */
+void app_end_session(app *a);
+void app_toast(app *a, const char *msgid);
+
+/* Routes one SDL event; 1 when the frame must be redrawn. */
+int app_handle_event(app *a, const SDL_Event *ev);
+/* Timers (session idle, countdown, notices); returns the next deadline. */
+uint64_t app_tick(app *a, uint64_t now_ms);
+/* 1 when no network request or scan is in flight. */
+int app_settled(const app *a);
+/* Draws a whole frame into the renderer (no present). */
+void app_draw(app *a);
+
+#endif

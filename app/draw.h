@@ -1,0 +1,43 @@
+/*
+ * draw: the shapes the kiosk is made of: rounded rectangles with smooth
+ * (anti-aliased) corners, gradient cards, soft shadows, vertical gradients.
+ *
+ * The software renderer has no anti-aliasing, so smooth edges come from
+ * small textures computed once and cached: a corner quadrant per radius
+ * (tinted with colour modulation) and a whole texture per gradient card size.
+ * Contract: every draw call is for the UI thread; the cache holds at most
+ * DRAW_CACHE entries and frees the least recently used one; draw_free()
+ * releases every texture.
+ */
+#ifndef DRAW_H
+#define DRAW_H
+
+#include <SDL.h>
+
+#include "kerr.h"
+
+#define DRAW_CACHE 48
+
+typedef struct draw draw;
+
+int draw_new(SDL_Renderer *ren, draw **out, char *msg);
+void draw_free(draw *d);
+
+void draw_fill(draw *d, SDL_Rect r, SDL_Color c);
+void draw_rrect(draw *d, SDL_Rect r, int radius, SDL_Color c);
+/* A ring outline of thickness t around r (inside it). */
+void draw_rrect_outline(draw *d, SDL_Rect r, int radius, int t, SDL_Color c);
+/* Diagonal gradient with two soft light circles: the membership card look. */
+void draw_card(draw *d, SDL_Rect r, int radius, SDL_Color from, SDL_Color to);
+void draw_shadow(draw *d, SDL_Rect r, int radius, int spread, Uint8 alpha);
+void draw_vgrad(draw *d, SDL_Rect r, SDL_Color top, SDL_Color bottom);
+typedef struct {
+  int x, y, r;
+  SDL_Color c; /* alpha = strength */
+} draw_glow;
+/* The whole window: a vertical gradient with soft circular glows. */
+void draw_backdrop(draw *d, int w, int h, SDL_Color top, SDL_Color bottom,
+                   const draw_glow *glows, int nglows);
+void draw_circle(draw *d, int cx, int cy, int radius, SDL_Color c);
+
+#endif

@@ -1,0 +1,63 @@
+/* kiosk: the mall member kiosk. Everything but this file is in kiosk_app. */
+#include <stdio.h>
+#include <string.h>
+
+#include "app.h"
+#include "args.h"
+#include "cfg.h"
+#include "klog.h"
+#include "script.h"
+#include "script_run.h"
+#include "ui.h"
+
+static app the_app;
+
+int main(int argc, char **argv) {
+  app *a = &the_app;
+  a->start_ms = app_now_ms();
+  kerr_msg msg = "";
+  args ar;
+  int rc = args_parse(argc, argv, &ar, msg);
+  if (rc == ARGS_DONE) return 0;
+  if (rc != ARGS_RUN) {
+    fprintf(stderr, "%s\n", msg);
+    return 2;
+  }
+  cfg_defaults(&a->cfg);
+  if (ar.opt.demo) cfg_demo_identity(&a->cfg);
+  const char *path = ar.config ? ar.config : CFG_DEFAULT_PATH;
+  /* Demo mode runs on built-in values unless a config file is named. */
+  if (!ar.opt.demo || ar.config || ar.check_config) {
+    if (cfg_load(path, &a->cfg, ar.opt.demo, msg) != 0) {
+      fprintf(stderr, "kiosk: %s\n", msg);
+      return 1;
+    }
+  }
+  if (ar.check_config) {
+    printf("%s: ok\n", path);
+    return 0;
+  }
+  if (ar.opt.windowed) a->cfg.fullscreen = 0;
+  if (ar.opt.width) {
+    a->cfg.width = ar.opt.width;
+    a->cfg.height = ar.opt.height;
+  }
+  script *s = NULL;
+  if (ar.opt.script && script_parse(ar.opt.script, &s, msg) != 0) {
+    fprintf(stderr, "kiosk: %s\n", msg);
+    return 2;
+  }
+  if (s && !(a->script = script_run_new(s))) {
+    script_free(s);
+    fprintf(stderr, "kiosk: out of memory\n");
+    return 1;
+  }
+  if (app_open(a, &ar.opt, msg) != 0) {
+    fprintf(stderr, "kiosk: %s\n", msg);
+    app_close(a);
+    return 1;
+  }
+  rc = ui_run(a);
+  app_close(a);
+  return rc;
+}

@@ -1,0 +1,212 @@
+/* The attract screen: invitation to scan, language switch, the reason a code
+ * was refused, and in demo mode the four demo member cards. */
+#include <stdio.h>
+#include <string.h>
+
+#include "app.h"
+#include "screen.h"
+
+static struct {
+  SDL_Rect hero; /* scan illustration and title */
+  SDL_Rect demo; /* demo cards area, w == 0 when not shown */
+  int portrait;
+} L;
+
+static void layout(app *a) {
+  int top = screen_header_layout(a, 0);
+  int m = app_px(a, a->th.margin);
+  L.portrait = a->h >= a->w;
+  int show_demo = a->opt.demo && a->n_demo > 0;
+  if (L.portrait) {
+    int hero_h = show_demo ? (a->h - top) * 56 / 100 : a->h - top - m;
+    L.hero = (SDL_Rect){m, top, a->w - 2 * m, hero_h};
+    L.demo = show_demo ? (SDL_Rect){m, top + hero_h, a->w - 2 * m,
+                                    a->h - top - hero_h - m}
+                       : (SDL_Rect){0, 0, 0, 0};
+  } else {
+    int half = show_demo ? a->w / 2 : a->w - 2 * m;
+    L.hero = (SDL_Rect){m, top, half - m, a->h - top - m};
+    L.demo = show_demo ? (SDL_Rect){half + m / 2, top, a->w - half - m - m / 2,
+                                    a->h - top - m}
+                       : (SDL_Rect){0, 0, 0, 0};
+  }
+  if (!show_demo) return;
+  int head = app_px(a, 150);
+  int gap = app_px(a, a->th.space_l);
+  int cw = (L.demo.w - gap) / 2;
+  int ch = (L.demo.h - head - gap) / 2;
+  int max_h = cw * 60 / 100;
+  if (ch > max_h) ch = max_h;
+  for (int i = 0; i < a->n_demo && i < 4; i++) {
+    char id[24];
+    snprintf(id, sizeof id, "demo-member-%d", i + 1);
+    wset_add(&a->ws, id,
+             (SDL_Rect){L.demo.x + (i % 2) * (cw + gap),
+                        L.demo.y + head + (i / 2) * (ch + gap), cw, ch});
+  }
+}
+
+/* A stylised QR symbol: three finder squares and a fixed pattern. It only
+ * shows a member what to hold up; it encodes nothing. */
+static void draw_qr_glyph(app *a, SDL_Rect r, SDL_Color fg) {
+  const int n = 21;
+  int mod = r.w / n;
+  int ox = r.x + (r.w - mod * n) / 2, oy = r.y + (r.h - mod * n) / 2;
+  unsigned seed = 0x2545F491u;
+  for (int y = 0; y < n; y++) {
+    for (int x = 0; x < n; x++) {
+      int fx = x < 7 ? x : x >= n - 7 ? x - (n - 7) : -1;
+      int fy = y < 7 ? y : y >= n - 7 ? y - (n - 7) : -1;
+      int finder = fx >= 0 && fy >= 0 && !(x >= n - 7 && y >= n - 7);
+      int on;
+      if (finder) {
+        int dx = fx < 3 ? fx : 6 - fx, dy = fy < 3 ? fy : 6 - fy;
+        int d = dx < dy ? dx : dy;
+        on = d != 1;
+      } else if ((x == 7 || y == 7 || x == n - 8 || y == n - 8) &&
+                 (x < 8 || y < 8) && !(x >= n - 8 && y >= n - 8)) {
+        on = 0; /* the separators around the finders stay light */
+      } else {
+        seed = seed * 1103515245u + 12345u;
+        on = (seed >> 16) & 1;
+      }
+      if (on)
+        draw_fill(a->dr, (SDL_Rect){ox + x * mod, oy + y * mod, mod, mod}, fg);
+    }
+  }
+}
+
+static void draw_hero(app *a) {
+  const theme *th = &a->th;
+  SDL_Rect h = L.hero;
+  int disp = app_px(a, L.portrait ? th->type_display : th->type_display - 12);
+  int h2 = app_px(a, th->type_h2), body = app_px(a, th->type_body);
+  int frame = h.w < h.h ? h.w * 40 / 100 : h.h * 36 / 100;
+  if (frame > app_px(a, 440)) frame = app_px(a, 440);
+  int title_lh = text_line_height(a->tx, disp, 1);
+  int sub_lh = text_line_height(a->tx, h2, 0);
+  int block = frame + app_px(a, 56) + title_lh + sub_lh + app_px(a, 150);
+  int y = h.y + (h.h - block) / 2;
+  if (y < h.y) y = h.y;
+  int cx = h.x + h.w / 2;
+
+  /* The aiming frame: a white tile with the QR glyph and gold corners. */
+  SDL_Rect tile = {cx - frame / 2, y, frame, frame};
+  draw_shadow(a->dr, tile, app_px(a, th->radius), app_px(a, 24), 120);
+  draw_rrect(a->dr, tile, app_px(a, th->radius), (SDL_Color){255, 255, 255, 255});
+  int pad = frame / 8;
+  draw_qr_glyph(a, (SDL_Rect){tile.x + pad, tile.y + pad, frame - 2 * pad,
+                              frame - 2 * pad},
+                th->bg_top);
+  int arm = frame / 5, t = app_px(a, 10), gap = app_px(a, 26);
+  SDL_Rect o = {tile.x - gap, tile.y - gap, frame + 2 * gap, frame + 2 * gap};
+  for (int i = 0; i < 4; i++) {
+    int x = i & 1 ? o.x + o.w - arm : o.x, yy = i & 2 ? o.y + o.h - t : o.y;
+    draw_rrect(a->dr, (SDL_Rect){x, yy, arm, t}, t / 2, th->accent);
+    int vx = i & 1 ? o.x + o.w - t : o.x, vy = i & 2 ? o.y + o.h - arm : o.y;
+    draw_rrect(a->dr, (SDL_Rect){vx, vy, t, arm}, t / 2, th->accent);
+  }
+  /* The scan line across the tile. */
+  draw_rrect(a->dr, (SDL_Rect){tile.x + pad / 2, tile.y + frame / 2 - t / 4,
+                               frame - pad, t / 2},
+             t / 4, (SDL_Color){th->accent.r, th->accent.g, th->accent.b, 200});
+
+  y += frame + app_px(a, 64);
+  text_draw(a->tx, disp, 1, th->text, app_t(a, "attract.title"), cx, y,
+            TEXT_CENTER);
+  y += title_lh;
+  text_draw(a->tx, h2, 0, th->text_muted, app_t_other(a, "attract.title"), cx,
+            y, TEXT_CENTER);
+  y += sub_lh + app_px(a, 40);
+
+  SDL_Rect line = {h.x + app_px(a, 40), y, h.w - app_px(a, 80), 0};
+  int busy = session_state_of(a->ses) == SESSION_CHECKING || a->demo_loading ||
+             a->has_pending_scan;
+  if (a->notice[0]) {
+    const char *why = app_t(a, a->notice);
+    int th_h = text_wrap(a->tx, body, 1, th->danger, why, line, TEXT_CENTER, 0);
+    SDL_Rect box = {line.x - app_px(a, 32), y - app_px(a, 20),
+                    line.w + app_px(a, 64), th_h + app_px(a, 40)};
+    draw_rrect(a->dr, box, app_px(a, th->radius_small), th->danger_bg);
+    draw_rrect_outline(a->dr, box, app_px(a, th->radius_small), app_px(a, 3),
+                       th->danger);
+    text_wrap(a->tx, body, 1, th->danger, why, line, TEXT_CENTER, 1);
+  } else if (busy) {
+    text_wrap(a->tx, body, 1, th->accent, app_t(a, "attract.checking"), line,
+              TEXT_CENTER, 1);
+  } else if (a->config_state == APP_CONFIG_FAILED) {
+    text_wrap(a->tx, body, 1, th->danger, app_t(a, "net.error.unreachable"),
+              line, TEXT_CENTER, 1);
+  } else {
+    text_wrap(a->tx, body, 0, th->text_muted, app_t(a, "attract.hint"), line,
+              TEXT_CENTER, 1);
+  }
+}
+
+static void draw_demo(app *a) {
+  const theme *th = &a->th;
+  if (!L.demo.w) return;
+  int title = app_px(a, th->type_title), sm = app_px(a, th->type_small);
+  int h2 = app_px(a, th->type_h2), body = app_px(a, th->type_body);
+  int y = L.demo.y;
+  /* A thin rule and a label set the demo cards apart from the product. */
+  draw_fill(a->dr, (SDL_Rect){L.demo.x, y, L.demo.w, app_px(a, 2)}, th->line);
+  y += app_px(a, 28);
+  int pw = widget_pill(a, L.demo.x, y, app_t(a, "attract.demo_badge"),
+                       th->surface_hi, th->accent, sm);
+  text_draw(a->tx, title, 1, th->text, app_t(a, "attract.demo_title"),
+            L.demo.x + pw + app_px(a, 20), y - app_px(a, 4), TEXT_LEFT);
+  text_draw(a->tx, sm, 0, th->text_muted, app_t(a, "attract.demo_hint"),
+            L.demo.x, y + app_px(a, 64), TEXT_LEFT);
+  for (int i = 0; i < a->n_demo && i < 4; i++) {
+    char id[24];
+    snprintf(id, sizeof id, "demo-member-%d", i + 1);
+    const widget *w = wset_find(&a->ws, id);
+    if (!w) continue;
+    const app_demo_member *d = &a->demo_members[i];
+    const theme_tier *tt = &th->tier[theme_tier_index(d->tier)];
+    SDL_Rect r = w->r;
+    int pressed = wset_is_pressed(&a->ws, id);
+    if (pressed) r.y += app_px(a, 6);
+    else draw_shadow(a->dr, r, app_px(a, th->radius), app_px(a, 18), 110);
+    draw_card(a->dr, r, app_px(a, th->radius), tt->from, tt->to);
+    if (pressed)
+      draw_rrect(a->dr, r, app_px(a, th->radius), (SDL_Color){0, 0, 0, 50});
+    int p = app_px(a, 32);
+    char key[32];
+    snprintf(key, sizeof key, "tier.%s", d->tier);
+    text_draw(a->tx, h2, 1, tt->text, app_t(a, key), r.x + p, r.y + p * 2 / 3,
+              TEXT_LEFT);
+    int lh = text_line_height(a->tx, body, 0);
+    text_draw(a->tx, body, 1, tt->text, d->name_masked, r.x + p,
+              r.y + r.h - p / 2 - lh * 2, TEXT_LEFT);
+    text_draw(a->tx, sm, 0, tt->muted, d->id, r.x + p, r.y + r.h - p / 2 - lh,
+              TEXT_LEFT);
+    const char *cta = a->demo_loading == i + 1 ? app_t(a, "attract.demo_loading")
+                                               : app_t(a, "attract.demo_tap");
+    text_draw(a->tx, sm, 1, tt->text, cta, r.x + r.w - p,
+              r.y + r.h - p / 2 - lh, TEXT_RIGHT);
+  }
+}
+
+static void paint(app *a) {
+  screen_background(a);
+  screen_header_draw(a, 0);
+  draw_hero(a);
+  draw_demo(a);
+  char foot[160];
+  snprintf(foot, sizeof foot, "%s · %s %s", a->cfg.kiosk_id,
+           app_t(a, "footer.version"), KIOSK_VERSION);
+  text_draw(a->tx, app_px(a, a->th.type_small - 6), 0, a->th.text_muted, foot,
+            a->w / 2, a->h - app_px(a, 52), TEXT_CENTER);
+}
+
+static void click(app *a, const char *id) {
+  if (screen_header_click(a, id)) return;
+  int n;
+  if (sscanf(id, "demo-member-%d", &n) == 1 && n >= 1 && n <= a->n_demo)
+    app_demo_scan(a, n - 1);
+}
+
+const screen_ops scr_attract = {
+    .name = "attract", .layout = layout, .draw = paint, .click = click};

@@ -1,0 +1,122 @@
+#include "screen.h"
+
+#include "app.h"
+
+static void enter_top(app *a) {
+  const screen_ops *s = a->stack[a->depth - 1];
+  wset_clear(&a->ws);
+  if (s->enter) s->enter(a);
+  if (s->layout) s->layout(a);
+  app_dirty(a);
+}
+
+static void exit_top(app *a) {
+  if (a->depth > 0 && a->stack[a->depth - 1]->exit)
+    a->stack[a->depth - 1]->exit(a);
+}
+
+void screen_replace(app *a, const screen_ops *s) {
+  exit_top(a);
+  if (a->depth == 0) a->depth = 1;
+  a->stack[a->depth - 1] = s;
+  enter_top(a);
+}
+
+void screen_push(app *a, const screen_ops *s) {
+  if (a->depth == SCREEN_DEPTH) {
+    screen_replace(a, s);
+    return;
+  }
+  exit_top(a);
+  a->stack[a->depth++] = s;
+  enter_top(a);
+}
+
+void screen_pop(app *a) {
+  if (a->depth <= 1) return;
+  exit_top(a);
+  a->depth--;
+  enter_top(a);
+}
+
+const screen_ops *screen_top(const app *a) {
+  return a->depth ? a->stack[a->depth - 1] : NULL;
+}
+
+const char *screen_name(const app *a) {
+  const screen_ops *s = screen_top(a);
+  return s ? s->name : "";
+}
+
+void screen_relayout(app *a) {
+  const screen_ops *s = screen_top(a);
+  int pressed = a->ws.pressed;
+  wset_clear(&a->ws);
+  if (s && s->layout) s->layout(a);
+  if (pressed < a->ws.n) a->ws.pressed = pressed;
+  app_dirty(a);
+}
+
+void screen_background(app *a) {
+  const theme *th = &a->th;
+  /* Two large, faint glows give the flat background some depth. */
+  SDL_Color g1 = th->tier[3].to, g2 = th->tier[3].from;
+  g1.a = 12;
+  g2.a = 14;
+  draw_glow glows[2] = {{a->w, app_px(a, 120), app_px(a, 560), g1},
+                        {0, a->h - app_px(a, 80), app_px(a, 640), g2}};
+  draw_backdrop(a->dr, a->w, a->h, th->bg_top, th->bg_bottom, glows, 2);
+}
+
+#define HEADER_H 200
+
+int screen_header_layout(app *a, int show_exit) {
+  int m = app_px(a, a->th.margin);
+  int bh = app_px(a, 100);
+  int y = app_px(a, (HEADER_H - 100) / 2);
+  int tw = app_px(a, 230);
+  wset_add(&a->ws, "lang-toggle", (SDL_Rect){a->w - m - tw, y, tw, bh});
+  if (show_exit) {
+    int ew = app_px(a, 200);
+    wset_add(&a->ws, "btn-exit",
+             (SDL_Rect){a->w - m - tw - app_px(a, 24) - ew, y, ew, bh});
+  }
+  return app_px(a, HEADER_H);
+}
+
+void screen_header_draw(app *a, int show_exit) {
+  const theme *th = &a->th;
+  int m = app_px(a, th->margin);
+  const char *mall = a->mall[a->lang][0] ? a->mall[a->lang]
+                                         : app_t(a, "header.mall_default");
+  /* A small gold mark before the mall name stands in for a logo. */
+  int mark = app_px(a, 18);
+  int cy = app_px(a, HEADER_H) / 2;
+  draw_circle(a->dr, m + mark, cy, mark, th->accent);
+  draw_circle(a->dr, m + mark, cy, mark / 2, th->bg_top);
+  int tx = m + mark * 2 + app_px(a, 24);
+  int h1 = app_px(a, th->type_title), sm = app_px(a, th->type_small);
+  int lh1 = text_line_height(a->tx, h1, 1);
+  int lh2 = text_line_height(a->tx, sm, 0);
+  int top = cy - (lh1 + lh2) / 2;
+  text_draw(a->tx, h1, 1, th->text, mall, tx, top, TEXT_LEFT);
+  text_draw(a->tx, sm, 0, th->text_muted, app_t(a, "header.subtitle"), tx,
+            top + lh1, TEXT_LEFT);
+  int bpx = app_px(a, th->type_body);
+  widget_button(a, "lang-toggle", app_t(a, "lang.switch"), BUTTON_GHOST, bpx);
+  if (show_exit)
+    widget_button(a, "btn-exit", app_t(a, "member.exit"), BUTTON_SECONDARY,
+                  bpx);
+}
+
+int screen_header_click(app *a, const char *id) {
+  if (SDL_strcmp(id, "lang-toggle") == 0) {
+    app_set_lang(a, a->lang == APP_ZH ? APP_EN : APP_ZH);
+    return 1;
+  }
+  if (SDL_strcmp(id, "btn-exit") == 0) {
+    app_end_session(a);
+    return 1;
+  }
+  return 0;
+}

@@ -1,0 +1,217 @@
+#!/bin/sh
+# End-to-end tests of the kiosk through the real binaries: a kiosk-central
+# --demo on a free port, the kiosk headless (SDL_VIDEODRIVER=dummy) running a
+# script, or the kiosk as a real X11 window under Xvfb clicked with xdotool.
+#
+#   app_e2e.sh MODE KIOSK CENTRAL CODEGEN OUTDIR
+#   MODE: members | codes | ocr | x11 | idle
+# Screenshots go to OUTDIR (under the build dir) for a person to look at.
+set -u
+mode=$1 kiosk=$2 central=$3 codegen=$4 out=$5
+# A fixed test key: the central signs with it, so this script can make
+# expired and future codes the kiosk must refuse.
+seed=4b494f534b2d746573742d7369676e696e672d736565642d3031323334353637
+other=00112233445566778899aabbccddeeff00112233445566778899aabbccddeeff
+
+rm -rf "$out"
+mkdir -p "$out"
+work=$(mktemp -d)
+cpid=
+kpid=
+xpid=
+cleanup() {
+  [ -n "$kpid" ] && kill "$kpid" 2>/dev/null
+  [ -n "$cpid" ] && kill "$cpid" 2>/dev/null
+  [ -n "$xpid" ] && kill "$xpid" 2>/dev/null
+  wait 2>/dev/null
+  rm -rf "$work"
+}
+trap cleanup EXIT INT TERM
+
+fail() { echo "FAIL: $*" >&2; exit 1; }
+
+start_central() {
+  "$central" --listen 127.0.0.1:0 --db "$work/central.db" --demo \
+    --signing-seed "$seed" >"$work/central.out" 2>"$work/central.err" &
+  cpid=$!
+  i=0
+  while ! grep -q 'listening on ' "$work/central.out" 2>/dev/null; do
+    i=$((i + 1))
+    [ $i -gt 100 ] && { cat "$work/central.err" >&2; fail "central did not start"; }
+    kill -0 "$cpid" 2>/dev/null || { cat "$work/central.err" >&2; fail "central exited"; }
+    sleep 0.1
+  done
+  url=$(sed -n 's/.*listening on \(http[^ ]*\).*/\1/p' "$work/central.out" | head -1)
+}
+
+# The screenshot must be a real frame: a blank or nearly blank one has a
+# handful of colours, ours has thousands (gradients, anti-aliased text).
+not_blank() {
+  command -v identify >/dev/null || return 0
+  n=$(identify -format %k "$1" 2>/dev/null)
+  [ -n "$n" ] && [ "$n" -gt 200 ] || fail "$1 looks blank ($n colours)"
+}
+
+run_kiosk() { # SCRIPT [extra args]
+  s=$1
+  shift
+  SDL_VIDEODRIVER=dummy "$kiosk" --demo --central "$url" \
+    --state-dir "$work/state" --script "$s" "$@" >"$work/kiosk.out" 2>"$work/kiosk.err"
+  rc=$?
+  cp "$work/kiosk.err" "$out/kiosk.log"
+  return $rc
+}
+
+start_central
+case $mode in
+members)
+  # Each demo member through the card tap: fetch, QR image, zbar, verify,
+  # resolve. Portrait zh_CN, then landscape en.
+  {
+    echo "expect attract"
+    echo "shot $out/attract.png"
+    for n in 1 2 3 4; do
+      echo "press demo-member-$n"
+      echo "expect member"
+      echo "shot $out/member-$n.png"
+      echo "press btn-exit"
+      echo "expect attract"
+    done
+    echo "quit"
+  } >"$work/members.script"
+  run_kiosk "$work/members.script" || { cat "$work/kiosk.err" >&2; fail "portrait script"; }
+  for f in "$out"/*.png; do not_blank "$f"; done
+  [ "$(grep -c 'scan accepted for member' "$out/kiosk.log")" -eq 4 ] || fail "not 4 members"
+  cat >"$work/land.script" <<EOS
+expect attract
+shot $out/land-attract-en.png
+press demo-member-3
+expect member
+shot $out/land-member-3-en.png
+press btn-catalog
+shot $out/land-member-3-toast-en.png
+press btn-exit
+expect attract
+EOS
+  run_kiosk "$work/land.script" --size 1920x1080 --lang en ||
+    { cat "$work/kiosk.err" >&2; fail "landscape script"; }
+  for f in "$out"/land-*.png; do not_blank "$f"; done
+  ;;
+codes)
+  # Codes scanned as text (the `scan` command takes the scanner's path from
+  # the verification on): good codes open the member screen; refused codes
+  # keep the attract screen and say why.
+  : >"$work/codes.script"
+  for id in M100001 M100002 M100003 M100004; do
+    code=$("$codegen" fetch "$url" "$id") || fail "fetch code for $id"
+    printf 'scan %s\nexpect member\npress btn-exit\nexpect attract\n' "$code" >>"$work/codes.script"
+  done
+  good=$("$codegen" fetch "$url" M100003) || fail "fetch code"
+  # Change one character well inside the signature (the last one carries
+  # padding bits a decoder may ignore): a forged code.
+  len=${#good}
+  pos=$((len - 10))
+  ch=$(printf %s "$good" | cut -c "$pos")
+  [ "$ch" = A ] && sub=B || sub=A
+  forged="$(printf %s "$good" | cut -c "1-$((pos - 1))")$sub$(printf %s "$good" | cut -c "$((pos + 1))-")"
+  [ "$forged" != "$good" ] && [ ${#forged} -eq "$len" ] || fail "forging went wrong"
+  expired=$("$codegen" sign "$seed" M100003 gold 12800 -600) || fail sign
+  future=$("$codegen" sign "$seed" M100003 gold 12800 600) || fail sign
+  notours=$("$codegen" sign "$other" M100003 gold 12800 0) || fail sign
+  cat >>"$work/codes.script" <<EOS
+scan $expired
+expect attract
+shot $out/refused-expired.png
+scan $future
+expect attract
+scan $forged
+expect attract
+scan $notours
+expect attract
+scan https://pay.example.com/qr?id=1
+expect attract
+shot $out/refused-not-member.png
+EOS
+  run_kiosk "$work/codes.script" || { cat "$work/kiosk.err" >&2; fail "codes script"; }
+  log=$out/kiosk.log
+  [ "$(grep -c 'scan accepted for member' "$log")" -eq 4 ] || fail "good codes not all accepted"
+  grep -q 'scan refused: code expired' "$log" || fail "expired code not refused as expired"
+  grep -q 'scan refused: code issued in the future' "$log" || fail "future code not refused"
+  [ "$(grep -c 'scan refused: bad signature' "$log")" -eq 2 ] || fail "forged/not-ours not refused"
+  grep -q 'scan refused: not a member code' "$log" || fail "payment code not refused"
+  not_blank "$out/refused-expired.png"
+  ;;
+ocr)
+  command -v tesseract >/dev/null || { echo "no tesseract"; exit 77; }
+  tesseract --list-langs 2>/dev/null | grep -q chi_sim || { echo "no chi_sim"; exit 77; }
+  printf 'press demo-member-3\nexpect member\nshot %s/member-3.png\npress btn-exit\nexpect attract\nshot %s/attract.png\n' \
+    "$out" "$out" >"$work/ocr.script"
+  run_kiosk "$work/ocr.script" || { cat "$work/kiosk.err" >&2; fail "ocr script"; }
+  tesseract "$out/member-3.png" "$work/member" -l chi_sim+eng >/dev/null 2>&1
+  tr -d ' \n' <"$work/member.txt" | grep -q '积分' || fail "member screen does not say 积分: $(cat "$work/member.txt")"
+  tr -d ' \n' <"$work/member.txt" | grep -q '金卡会员' || fail "member screen does not say 金卡会员"
+  tesseract "$out/attract.png" "$work/attract" -l chi_sim+eng >/dev/null 2>&1
+  tr -d ' \n' <"$work/attract.txt" | grep -q '出示会员码' || fail "attract does not say 出示会员码: $(cat "$work/attract.txt")"
+  ;;
+idle)
+  # A short idle time: the countdown shows, a touch keeps the session, then
+  # without touches the session ends by itself and the member is gone.
+  cat >"$work/idle.conf" <<EOS
+[ui]
+idle_timeout_s = 5
+countdown_s = 3
+EOS
+  cat >"$work/idle.script" <<EOS
+press demo-member-2
+expect member
+wait 2600
+shot $out/countdown.png
+press btn-continue
+wait 300
+expect member
+wait 5200
+expect attract
+shot $out/after-idle.png
+EOS
+  SDL_VIDEODRIVER=dummy "$kiosk" --demo --config "$work/idle.conf" --central "$url" \
+    --state-dir "$work/state" --script "$work/idle.script" >/dev/null 2>"$out/kiosk.log" ||
+    { cat "$out/kiosk.log" >&2; fail "idle script"; }
+  grep -q 'session idle: countdown' "$out/kiosk.log" || fail "no countdown"
+  grep -q 'session ended after idle time' "$out/kiosk.log" || fail "session did not end"
+  not_blank "$out/countdown.png"
+  ;;
+x11)
+  command -v Xvfb >/dev/null && command -v xdotool >/dev/null || { echo "no Xvfb/xdotool"; exit 77; }
+  d=:$((90 + $$ % 100))
+  Xvfb "$d" -screen 0 1280x1024x24 -nolisten tcp >/dev/null 2>&1 &
+  xpid=$!
+  i=0
+  until DISPLAY=$d xdotool getdisplaygeometry >/dev/null 2>&1; do
+    i=$((i + 1)); [ $i -gt 100 ] && fail "Xvfb did not start"; sleep 0.1
+  done
+  dump=$work/widgets.txt
+  DISPLAY=$d SDL_VIDEODRIVER=x11 KIOSK_WIDGET_DUMP=$dump "$kiosk" --demo --central "$url" \
+    --state-dir "$work/state" --windowed --size 540x960 >/dev/null 2>"$out/kiosk.log" &
+  kpid=$!
+  i=0
+  until grep -q '^demo-member-1 ' "$dump" 2>/dev/null; do
+    i=$((i + 1)); [ $i -gt 200 ] && { cat "$out/kiosk.log" >&2; fail "no demo cards"; }
+    kill -0 "$kpid" 2>/dev/null || { cat "$out/kiosk.log" >&2; fail "kiosk exited"; }
+    sleep 0.1
+  done
+  set -- $(grep '^demo-member-1 ' "$dump")
+  x=$(($2 + $4 / 2)) y=$(($3 + $5 / 2))
+  wid=$(DISPLAY=$d xdotool search --sync --name '^kiosk$' | head -1)
+  [ -n "$wid" ] || fail "no kiosk window"
+  DISPLAY=$d xdotool mousemove --window "$wid" "$x" "$y" click 1
+  i=0
+  until head -1 "$dump" | grep -q '^screen member'; do
+    i=$((i + 1)); [ $i -gt 200 ] && { cat "$out/kiosk.log" >&2; fail "click did not open the member screen"; }
+    sleep 0.1
+  done
+  DISPLAY=$d import -window "$wid" "$out/x11-member.png" 2>/dev/null && not_blank "$out/x11-member.png"
+  grep -q 'video x11' "$out/kiosk.log" || fail "not the x11 driver"
+  ;;
+*) fail "unknown mode $mode" ;;
+esac
+echo "ok: $mode (screenshots in $out)"
