@@ -102,9 +102,10 @@ static int usb_connect(usb_state *s, char *msg) {
   if (r == LIBUSB_ERROR_ACCESS)
     return kerr_set(msg, KERR_DENIED,
                     "permission denied on USB printer %04x:%04x (/dev/bus/usb/%03d/%03d): "
-                    "install the udev rule SUBSYSTEM==\"usb\", ATTR{idVendor}==\"%04x\", "
-                    "ATTR{idProduct}==\"%04x\", MODE=\"0660\", GROUP=\"lp\" as "
-                    "/etc/udev/rules.d/60-kiosk-printer.rules and add the kiosk user to lp",
+                    "add SUBSYSTEM==\"usb\", ATTR{idVendor}==\"%04x\", "
+                    "ATTR{idProduct}==\"%04x\", MODE=\"0660\", GROUP=\"kiosk\" to "
+                    "/etc/udev/rules.d/61-kiosk-local.rules (the packaged rule is "
+                    "/lib/udev/rules.d/60-kiosk.rules), run udevadm trigger and replug",
                     s->found_vid, s->found_pid, bus, addr, s->found_vid, s->found_pid);
   if (r != 0)
     return kerr_set(msg, KERR_DEVICE, "open USB printer %04x:%04x: %s", s->found_vid,
