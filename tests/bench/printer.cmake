@@ -7,3 +7,11 @@ target_compile_definitions(bench_print PRIVATE KIOSK_SOURCE_DIR="${PROJECT_SOURC
 add_test(NAME printer_bench_print COMMAND bench_print
   ${PROJECT_SOURCE_DIR}/tests/printer/data/gift.json 50)
 set_tests_properties(printer_bench_print PROPERTIES LABELS bench TIMEOUT 120)
+
+# Print journal: owe, begin (70 kB job stored) and finish latency p50/p99
+# next to the raw fdatasync of the same folder, in the same run.
+add_executable(bench_print_journal ${CMAKE_CURRENT_LIST_DIR}/bench_print_journal.c)
+target_link_libraries(bench_print_journal PRIVATE kiosk_printer)
+add_test(NAME printer_bench_print_journal COMMAND bench_print_journal 200)
+set_tests_properties(printer_bench_print_journal PROPERTIES LABELS bench TIMEOUT 120
+  ENVIRONMENT "${KIOSK_TEST_ENV}")
