@@ -31,6 +31,7 @@ static const scan_zbar_pass default_passes[] = {
 
 struct scan_zbar {
   zbar_image_scanner_t *scanner;
+  int renew, reads; /* renew the scanner after `renew` reads; reads so far */
   scan_zbar_pass passes[SCAN_ZBAR_MAX_PASSES];
   int npasses, last_pass, density;
   uint8_t *buf; /* a contiguous copy when the caller's stride has padding */
@@ -39,34 +40,60 @@ struct scan_zbar {
   size_t bufcap, workcap, roicap;
 };
 
+/* A zbar image scanner with only QR enabled, in binary mode. */
+static int new_scanner(zbar_image_scanner_t **out) {
+  zbar_image_scanner_t *sc = zbar_image_scanner_create();
+  if (!sc) return KERR_NOMEM;
+  /* Every symbology is on by default and each one costs time on every scan
+   * line; a kiosk only ever reads QR. */
+  if (zbar_image_scanner_set_config(sc, ZBAR_NONE, ZBAR_CFG_ENABLE, 0) ||
+      zbar_image_scanner_set_config(sc, ZBAR_QRCODE, ZBAR_CFG_ENABLE, 1) ||
+      zbar_image_scanner_set_config(sc, ZBAR_QRCODE, ZBAR_CFG_BINARY, 1)) {
+    zbar_image_scanner_destroy(sc);
+    return KERR_UNSUPPORTED;
+  }
+  *out = sc;
+  return KERR_OK;
+}
+
 int scan_zbar_new(scan_zbar **out, char *msg) {
   scan_zbar *dec;
+  int rc;
   if (!out) return kerr_set(msg, KERR_INVALID, "scan_zbar: NULL argument");
   dec = calloc(1, sizeof *dec);
   if (!dec) return kerr_set(msg, KERR_NOMEM, "scan_zbar: out of memory");
-  dec->scanner = zbar_image_scanner_create();
-  if (!dec->scanner) {
+  rc = new_scanner(&dec->scanner);
+  if (rc != KERR_OK) {
     free(dec);
-    return kerr_set(msg, KERR_NOMEM, "zbar_image_scanner_create failed");
-  }
-  /* Every symbology is on by default and each one costs time on every scan
-   * line; a kiosk only ever reads QR. */
-  if (zbar_image_scanner_set_config(dec->scanner, ZBAR_NONE, ZBAR_CFG_ENABLE,
-                                    0) ||
-      zbar_image_scanner_set_config(dec->scanner, ZBAR_QRCODE, ZBAR_CFG_ENABLE,
-                                    1) ||
-      zbar_image_scanner_set_config(dec->scanner, ZBAR_QRCODE, ZBAR_CFG_BINARY,
-                                    1)) {
-    zbar_image_scanner_destroy(dec->scanner);
-    free(dec);
-    return kerr_set(msg, KERR_UNSUPPORTED, "zbar refused the QR-only config");
+    return kerr_set(msg, rc, rc == KERR_NOMEM
+                                 ? "zbar_image_scanner_create failed"
+                                 : "zbar refused the QR-only config");
   }
   memcpy(dec->passes, default_passes, sizeof default_passes);
   dec->npasses = (int)(sizeof default_passes / sizeof default_passes[0]);
   dec->last_pass = -1;
   dec->density = 1;
+  dec->renew = SCAN_ZBAR_RENEW_READS;
   *out = dec;
   return KERR_OK;
+}
+
+int scan_zbar_set_renew(scan_zbar *dec, int reads, char *msg) {
+  if (!dec || reads < 0)
+    return kerr_set(msg, KERR_INVALID, "scan_zbar: renew after reads >= 0");
+  dec->renew = reads;
+  dec->reads = 0;
+  return KERR_OK;
+}
+
+/* Swaps in a fresh scanner (issue 258); keeps the old one if that fails. */
+static void renew_scanner(scan_zbar *dec) {
+  zbar_image_scanner_t *sc = NULL;
+  dec->reads = 0;
+  if (new_scanner(&sc) != KERR_OK) return;
+  zbar_image_scanner_destroy(dec->scanner);
+  dec->scanner = sc;
+  dec->density = 1; /* zbar's default; the next pass sets its own */
 }
 
 int scan_zbar_set_passes(scan_zbar *dec, const scan_zbar_pass *passes, int n,
@@ -276,7 +303,10 @@ int scan_zbar_decode(scan_zbar *dec, const uint8_t *grey, int w, int h,
       }
       rc = zbar_pass(dec, img, pw, ph, payload, cap, payload_len, msg);
       if (rc != 0) {
-        if (rc > 0) dec->last_pass = i;
+        if (rc > 0) {
+          dec->last_pass = i;
+          if (dec->renew > 0 && ++dec->reads >= dec->renew) renew_scanner(dec);
+        }
         return rc;
       }
     }
