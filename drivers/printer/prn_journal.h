@@ -67,7 +67,7 @@
 #include "prn_voucher.h"
 
 #define PRN_JOURNAL_FILE "print-journal.sqlite"
-#define PRN_JOURNAL_CODE_MAX 65   /* voucher code bytes, NUL included */
+#define PRN_JOURNAL_CODE_MAX 256  /* voucher code bytes, NUL included */
 #define PRN_JOURNAL_ID_MAX 64     /* txn id and member id bytes, NUL included */
 #define PRN_JOURNAL_JSON_MAX 65536
 

@@ -120,7 +120,7 @@ int prn_layout_voucher(const prn_voucher *v, const i18n *pri, const i18n *sec, p
   prn_doc_rule(d);
 
   prn_doc_qr(d, v->voucher_code, 45);
-  prn_doc_text(d, v->voucher_code, PRN_ALIGN_CENTER, PRN_SIZE_LARGE, 1);
+  prn_doc_text(d, v->short_code, PRN_ALIGN_CENTER, PRN_SIZE_LARGE, 1);
   prn_doc_text(d, label(&l, "print.code", buf, sizeof buf), PRN_ALIGN_CENTER,
                PRN_SIZE_SMALL, 0);
   prn_doc_rule(d);

@@ -51,6 +51,26 @@ static int get_bool(json_t *o, const char *key, int *out, char *msg) {
   return KERR_OK;
 }
 
+/* The line under the QR is what a person reads out or types at the desk: a
+ * signed KV1 code is ~125 characters, so its voucher id field stands in. */
+static void derive_short_code(prn_voucher *v) {
+  const char *c = v->voucher_code, *id, *end;
+  size_t n;
+  if (strncmp(c, "KV1.", 4) == 0 && (end = strchr(c + 4, '.')) != NULL) {
+    id = c + 4;
+    n = (size_t)(end - id);
+  } else {
+    id = c;
+    n = strlen(c);
+  }
+  if (n == 0 || n >= sizeof v->short_code) {
+    id = c;
+    n = sizeof v->short_code - 1 < strlen(c) ? sizeof v->short_code - 1 : strlen(c);
+  }
+  memcpy(v->short_code, id, n);
+  v->short_code[n] = '\0';
+}
+
 static int from_json(json_t *o, prn_voucher *v, char *msg) {
   char kind[16];
   int rc;
@@ -75,6 +95,7 @@ static int from_json(json_t *o, prn_voucher *v, char *msg) {
       (rc = get_int(o, "points_balance", 0, 1000000000L, &v->points_balance, 1, msg)) ||
       (rc = get_str(o, "member_name", v->member_name, sizeof v->member_name, 0, msg)) ||
       (rc = get_str(o, "voucher_code", v->voucher_code, sizeof v->voucher_code, 1, msg)) ||
+      (rc = get_str(o, "short_code", v->short_code, sizeof v->short_code, 0, msg)) ||
       (rc = get_str(o, "pickup_zh", v->pickup_zh, sizeof v->pickup_zh, 0, msg)) ||
       (rc = get_str(o, "pickup_en", v->pickup_en, sizeof v->pickup_en, 0, msg)) ||
       (rc = get_str(o, "expires_at", v->expires_at, sizeof v->expires_at, 0, msg)) ||
@@ -91,6 +112,7 @@ static int from_json(json_t *o, prn_voucher *v, char *msg) {
     if ((unsigned char)*p < 0x21 || (unsigned char)*p > 0x7e)
       return kerr_set(msg, KERR_INVALID,
                       "voucher: \"voucher_code\" must be printable ASCII without spaces");
+  if (!v->short_code[0]) derive_short_code(v);
   return KERR_OK;
 }
 

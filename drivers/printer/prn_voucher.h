@@ -13,7 +13,10 @@
  *   points_charged  integer >= 0, points this voucher cost       required
  *   points_balance  integer >= 0, the member's balance after     required
  *   member_name     full name; printed masked (张小明 → 张*明)   optional
- *   voucher_code    printable ASCII, 1..64 chars: QR + short text required
+ *   voucher_code    printable ASCII, 1..255 chars: the QR         required
+ *   short_code      what the service desk types, 1..32 chars    optional
+ *                   (default: for a KV1 code its voucher id field,
+ *                   else the voucher code itself if ≤ 32 chars)
  *   pickup_zh       where to collect the gift / use the coupon   optional
  *   pickup_en       same, English                                optional
  *   expires_at      free text as it should print, "2026-12-31"   optional
@@ -43,7 +46,8 @@ typedef struct prn_voucher {
   char item_name_zh[128], item_name_en[128];
   long points_charged, points_balance;
   char member_name[64];
-  char voucher_code[65];
+  char voucher_code[256];
+  char short_code[33];
   char pickup_zh[192], pickup_en[192];
   char expires_at[64];
   char kiosk_id[32];

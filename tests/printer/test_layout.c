@@ -86,6 +86,26 @@ static void voucher_json_errors_name_the_field(void **st) {
   assert_non_null(strstr(msg, "voucher_code"));
 }
 
+/* A signed KV1 code is ~125 characters: the QR carries it whole, the line a
+ * person types at the desk is its voucher id. */
+static void long_signed_code_prints_its_voucher_id_as_short_code(void **st) {
+  (void)st;
+  prn_voucher v;
+  kerr_msg msg;
+  char json[1024], code[200];
+  snprintf(code, sizeof code, "KV1.V8Q2K7.G001.M100003.1798675200.%s",
+           "AbCdEfGhIjKlMnOpQrStUvWxYz0123456789-_AbCdEfGhIjKlMnOpQrStUvWxYz0123456789-_abcdefghij");
+  snprintf(json, sizeof json,
+           "{\"kind\":\"gift\",\"mall_name_zh\":\"M\",\"item_name_zh\":\"I\","
+           "\"points_charged\":1,\"points_balance\":1,\"voucher_code\":\"%s\","
+           "\"kiosk_id\":\"K\",\"time\":\"t\"}", code);
+  assert_int_equal(prn_voucher_parse(json, &v, msg), KERR_OK);
+  assert_string_equal(v.voucher_code, code);
+  assert_string_equal(v.short_code, "V8Q2K7");
+  assert_int_equal(prn_voucher_parse(gift_json, &v, msg), KERR_OK);
+  assert_string_equal(v.short_code, v.voucher_code); /* short codes print as they are */
+}
+
 static int contains(const uint8_t *hay, size_t n, const char *needle) {
   size_t k = strlen(needle);
   for (size_t i = 0; i + k <= n; i++)
@@ -159,6 +179,7 @@ int main(void) {
       cmocka_unit_test(uris_parse_in_one_place),
       cmocka_unit_test(voucher_json_fills_every_field),
       cmocka_unit_test(voucher_json_errors_name_the_field),
+      cmocka_unit_test(long_signed_code_prints_its_voucher_id_as_short_code),
       cmocka_unit_test(text_voucher_is_gbk_with_masked_name_and_banners),
       cmocka_unit_test(every_print_key_exists_in_both_languages),
       cmocka_unit_test(templates_are_filled_without_printf),
