@@ -1,7 +1,16 @@
 /* The sync worker against a scripted local HTTP server and a real outbox:
  * what each kind of answer does to a transaction, and that every retry
  * carries the same Idempotency-Key. Waits are bounded (20 s) for liveness
- * only; nothing asserts on time. */
+ * only; nothing asserts on time.
+ *
+ * Why a fake here and not kiosk-faultproxy in front of the real central
+ * (net_fault_matrix.c runs 500, 429, malformed JSON, resets and the rest
+ * that way, and max_attempts against the real central): these cases check
+ * what each attempt carried (path, body, the same key on all seven), the
+ * exact sequence of answers (408, 503 and 401 too, which neither the proxy
+ * nor the central gives on demand) and per-member send order, all read from
+ * the fake's request log; and they keep this a unit test that needs no
+ * server process. */
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
