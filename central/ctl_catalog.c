@@ -62,7 +62,7 @@ int ctl_catalog_item(sqlite3 *conn, const char *id, ctl_item *out, char *msg) {
   } else {
     rc = kerr_set(msg, KERR_DB, "sqlite: %s", sqlite3_errmsg(conn));
   }
-  sqlite3_finalize(st);
+  ctl_db_finish(st);
   return rc;
 }
 
@@ -118,7 +118,7 @@ void ctl_catalog_route_list(const ctl_env *env, ctl_req *req) {
     rc = rc == SQLITE_DONE
              ? 0
              : kerr_set(msg, KERR_DB, "sqlite: %s", sqlite3_errmsg(conn));
-    sqlite3_finalize(st);
+    ctl_db_finish(st);
   }
   ctl_db_exec(conn, "COMMIT", NULL);
   ctl_db_release(env->db, conn);

@@ -50,7 +50,7 @@ static int work(const ctl_env *env, sqlite3 *conn, ctl_req *req, char *msg) {
   rc = sqlite3_step(st) == SQLITE_DONE
            ? 0
            : kerr_set(msg, KERR_DB, "check-in: %s", sqlite3_errmsg(conn));
-  sqlite3_finalize(st);
+  ctl_db_finish(st);
   if (rc == 0)
     rc = ctl_ledger_earn(conn, member, points, "checkin", day, req->idem_key,
                          req->now, ctl_ledger_default_expiry(req->now), NULL,

@@ -1,18 +1,78 @@
 #include "ctl_db.h"
 
 #include <pthread.h>
+#include <stdatomic.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
+/* Prepared statements kept per connection: parsing SQL was a third of a
+ * member resolve. Entries are found by the SQL text. */
+#define CACHE_N 48
+
+typedef struct {
+  sqlite3_stmt *st;
+  uint32_t hash;
+  int in_use;
+} cached;
+
+typedef struct {
+  sqlite3 *conn;
+  int n;
+  cached stmts[CACHE_N];
+} slot;
+
+/* Group commit: writers run one after the other on the writer connection,
+ * each inside its own savepoint of one shared transaction (a batch). A
+ * writer that finishes while others queue for the lock parks until the
+ * batch is committed; the last one in (no one queued, or the batch full)
+ * commits for all and wakes them. One fsync then covers the whole batch, and
+ * nobody answers before the fsync that makes its work durable.
+ *
+ *   idle --write_begin: BEGIN IMMEDIATE--> batch open
+ *   batch open --write_begin (next writer)--> batch open
+ *   batch open --write_end, others queued--> park (cond wait)
+ *   batch open --write_end, none queued / full: COMMIT, wake all--> idle
+ */
+#define BATCH_MAX 64
+
+/* A parked writer; lives on its own stack until its batch ends. */
+typedef struct waiter {
+  struct waiter *next;
+  int done, rc;
+} waiter;
+
 struct ctl_db {
   pthread_mutex_t pool_lock;
   pthread_cond_t pool_free;
+  int npool, nopen, nfree;
+  slot *slots;  /* npool readers, then the writer */
+  slot **free;  /* stack of the idle readers */
   pthread_mutex_t write_lock;
-  int nconn, nfree;
-  sqlite3 **conns; /* all connections */
-  sqlite3 **free;  /* stack of the idle ones */
+  pthread_cond_t committed;
+  atomic_int queued; /* writers waiting for write_lock */
+  int open, joined;  /* batch transaction open; writers in it */
+  waiter *parked;    /* writers of the open batch waiting for its end */
 };
+
+/* The slots this thread holds (acquire pushes, release pops), so that
+ * ctl_db_prepare(conn, ...) finds conn's cache without a pool pointer. */
+#define HELD_MAX 4
+static _Thread_local slot *held[HELD_MAX];
+static _Thread_local int nheld;
+
+static uint32_t fnv1a(const char *s) {
+  uint32_t h = 2166136261u;
+  while (*s) h = (h ^ (unsigned char)*s++) * 16777619u;
+  return h;
+}
+
+static slot *held_slot(sqlite3 *conn) {
+  int i;
+  for (i = nheld - 1; i >= 0; i--)
+    if (held[i]->conn == conn) return held[i];
+  return NULL;
+}
 
 /* Each entry moves the schema from version i to i + 1. Never edit an entry
  * that has shipped: add a new one. */
@@ -74,12 +134,44 @@ static const char *const migrations[] = {
     "CREATE INDEX parking_plate ON parking_coupons(plate);"
     "CREATE TABLE heartbeats(kiosk_id TEXT PRIMARY KEY, at INTEGER NOT NULL,"
     "  body TEXT NOT NULL);",
+    /* 1 -> 2: the balance read was a sum over all of a member's ledger rows,
+     * growing with every redemption. The running sum is kept beside the
+     * member by a trigger in the same transaction as each row, and the
+     * ledger is made append-only, which is what makes that sum exact. */
+    "ALTER TABLE members ADD COLUMN ledger_sum INTEGER NOT NULL DEFAULT 0;"
+    "UPDATE members SET ledger_sum = (SELECT COALESCE(SUM(delta), 0)"
+    "  FROM ledger WHERE member_id = members.id);"
+    "CREATE TRIGGER ledger_sum AFTER INSERT ON ledger BEGIN"
+    "  UPDATE members SET ledger_sum = ledger_sum + NEW.delta"
+    "  WHERE id = NEW.member_id; END;"
+    "CREATE TRIGGER ledger_no_update BEFORE UPDATE ON ledger BEGIN"
+    "  SELECT RAISE(ABORT, 'ledger rows never change'); END;"
+    "CREATE TRIGGER ledger_no_delete BEFORE DELETE ON ledger BEGIN"
+    "  SELECT RAISE(ABORT, 'ledger rows are never deleted'); END;"
+    /* Tier points read earned deltas of the last year from the index. */
+    "DROP INDEX ledger_member;"
+    "CREATE INDEX ledger_member ON ledger(member_id, reason, created_at,"
+    "  delta);"
+    /* Per-member limits join redemptions to their vouchers. */
+    "CREATE INDEX vouchers_redemption ON vouchers(redemption_id);"
+    /* Balance, sweep, spend and expiring points only look at lots with
+     * points left; used-up lots pile up and need not be read. */
+    "DROP INDEX lots_member;"
+    "CREATE INDEX lots_live ON lots(member_id, expires_at) WHERE remaining>0;",
 };
 
 #define NMIGRATIONS ((int)(sizeof migrations / sizeof migrations[0]))
+_Static_assert(NMIGRATIONS == CTL_DB_SCHEMA_VERSION,
+               "CTL_DB_SCHEMA_VERSION names the last migration");
+
+static int run(sqlite3 *conn, const char *sql, char *msg);
+static slot *held_slot(sqlite3 *conn);
 
 int ctl_db_exec(sqlite3 *conn, const char *sql, char *msg) {
   char *err = NULL;
+  /* One statement on a pooled connection: keep it prepared (BEGIN,
+   * SAVEPOINT and the like run on every request). */
+  if (!strchr(sql, ';') && held_slot(conn)) return run(conn, sql, msg);
   if (sqlite3_exec(conn, sql, NULL, NULL, &err) != SQLITE_OK) {
     kerr_set(msg, KERR_DB, "sqlite: %s", err ? err : sqlite3_errmsg(conn));
     sqlite3_free(err);
@@ -88,11 +180,53 @@ int ctl_db_exec(sqlite3 *conn, const char *sql, char *msg) {
   return KERR_OK;
 }
 
-int ctl_db_prepare(sqlite3 *conn, const char *sql, sqlite3_stmt **st,
-                   char *msg) {
-  if (sqlite3_prepare_v2(conn, sql, -1, st, NULL) != SQLITE_OK)
+static int prepare(sqlite3 *conn, const char *sql, unsigned flags,
+                   sqlite3_stmt **st, char *msg) {
+  if (sqlite3_prepare_v3(conn, sql, -1, flags, st, NULL) != SQLITE_OK)
     return kerr_set(msg, KERR_DB, "sqlite prepare: %s", sqlite3_errmsg(conn));
   return KERR_OK;
+}
+
+int ctl_db_prepare(sqlite3 *conn, const char *sql, sqlite3_stmt **st,
+                   char *msg) {
+  slot *sl = held_slot(conn);
+  uint32_t h;
+  int i, rc;
+  if (!sl) return prepare(conn, sql, 0, st, msg);
+  h = fnv1a(sql);
+  for (i = 0; i < sl->n; i++) {
+    cached *c = &sl->stmts[i];
+    if (c->hash == h && !c->in_use && strcmp(sqlite3_sql(c->st), sql) == 0) {
+      c->in_use = 1;
+      *st = c->st;
+      return KERR_OK;
+    }
+  }
+  /* A full cache, or the same SQL twice at once: an uncached statement. */
+  if (sl->n == CACHE_N) return prepare(conn, sql, 0, st, msg);
+  if ((rc = prepare(conn, sql, SQLITE_PREPARE_PERSISTENT, st, msg)) != 0)
+    return rc;
+  sl->stmts[sl->n].st = *st;
+  sl->stmts[sl->n].hash = h;
+  sl->stmts[sl->n].in_use = 1;
+  sl->n++;
+  return KERR_OK;
+}
+
+void ctl_db_finish(sqlite3_stmt *st) {
+  slot *sl;
+  int i;
+  if (!st) return;
+  sl = held_slot(sqlite3_db_handle(st));
+  for (i = 0; sl && i < sl->n; i++) {
+    if (sl->stmts[i].st == st) {
+      sqlite3_reset(st);
+      sqlite3_clear_bindings(st);
+      sl->stmts[i].in_use = 0;
+      return;
+    }
+  }
+  sqlite3_finalize(st);
 }
 
 int ctl_db_int(sqlite3 *conn, const char *sql, const char *p1, const char *p2,
@@ -114,8 +248,28 @@ int ctl_db_int(sqlite3 *conn, const char *sql, const char *p1, const char *p2,
   } else {
     rc = kerr_set(msg, KERR_DB, "sqlite: %s", sqlite3_errmsg(conn));
   }
-  sqlite3_finalize(st);
+  ctl_db_finish(st);
   return rc;
+}
+
+/* Runs one cached statement without results. */
+static int run(sqlite3 *conn, const char *sql, char *msg) {
+  sqlite3_stmt *st;
+  int rc = ctl_db_prepare(conn, sql, &st, msg);
+  if (rc) return rc;
+  rc = sqlite3_step(st) == SQLITE_DONE
+           ? KERR_OK
+           : kerr_set(msg, KERR_DB, "sqlite: %s", sqlite3_errmsg(conn));
+  ctl_db_finish(st);
+  return rc;
+}
+
+int ctl_db_read_begin(sqlite3 *conn, char *msg) {
+  return run(conn, "BEGIN", msg);
+}
+
+void ctl_db_read_end(sqlite3 *conn) {
+  if (run(conn, "COMMIT", NULL) != 0) run(conn, "ROLLBACK", NULL);
 }
 
 static int migrate(sqlite3 *conn, char *msg) {
@@ -167,17 +321,27 @@ static int open_one(const char *path, sqlite3 **out, char *msg) {
   return KERR_OK;
 }
 
+static void configure_sqlite(void) {
+  /* Memory statistics put a process-wide mutex on every SQLite malloc; the
+   * server never reads them. Only possible before SQLite initialises: when
+   * the process used SQLite already this fails and changes nothing. */
+  sqlite3_config(SQLITE_CONFIG_MEMSTATUS, 0);
+}
+
 int ctl_db_open(const char *path, int nconn, ctl_db **out, char *msg) {
+  static pthread_once_t once = PTHREAD_ONCE_INIT;
   ctl_db *db;
   int i, rc;
+
+  pthread_once(&once, configure_sqlite);
 
   if (nconn < 1) nconn = 1;
   db = calloc(1, sizeof *db);
   if (!db) return kerr_set(msg, KERR_NOMEM, "out of memory");
-  db->conns = calloc((size_t)nconn, sizeof *db->conns);
+  db->slots = calloc((size_t)nconn + 1, sizeof *db->slots);
   db->free = calloc((size_t)nconn, sizeof *db->free);
-  if (!db->conns || !db->free) {
-    free(db->conns);
+  if (!db->slots || !db->free) {
+    free(db->slots);
     free(db->free);
     free(db);
     return kerr_set(msg, KERR_NOMEM, "out of memory");
@@ -185,12 +349,15 @@ int ctl_db_open(const char *path, int nconn, ctl_db **out, char *msg) {
   pthread_mutex_init(&db->pool_lock, NULL);
   pthread_cond_init(&db->pool_free, NULL);
   pthread_mutex_init(&db->write_lock, NULL);
-  for (i = 0; i < nconn; i++) {
-    if ((rc = open_one(path, &db->conns[i], msg)) != 0) goto fail;
-    db->nconn++;
-    if (i == 0 && (rc = migrate(db->conns[0], msg)) != 0) goto fail;
+  pthread_cond_init(&db->committed, NULL);
+  atomic_init(&db->queued, 0);
+  db->npool = nconn;
+  for (i = 0; i <= nconn; i++) {
+    if ((rc = open_one(path, &db->slots[i].conn, msg)) != 0) goto fail;
+    db->nopen++;
+    if (i == 0 && (rc = migrate(db->slots[0].conn, msg)) != 0) goto fail;
   }
-  for (i = 0; i < nconn; i++) db->free[i] = db->conns[i];
+  for (i = 0; i < nconn; i++) db->free[i] = &db->slots[i];
   db->nfree = nconn;
   *out = db;
   return KERR_OK;
@@ -200,47 +367,140 @@ fail:
 }
 
 void ctl_db_close(ctl_db *db) {
-  int i;
+  int i, j;
   if (!db) return;
-  for (i = 0; i < db->nconn; i++) sqlite3_close(db->conns[i]);
+  /* Forget what this thread still holds of this pool. */
+  for (i = j = 0; i < nheld; i++)
+    if (held[i] < db->slots || held[i] > db->slots + db->npool)
+      held[j++] = held[i];
+  nheld = j;
+  for (i = 0; i < db->nopen; i++) {
+    sqlite3_stmt *st;
+    while ((st = sqlite3_next_stmt(db->slots[i].conn, NULL)) != NULL)
+      sqlite3_finalize(st);
+    sqlite3_close(db->slots[i].conn);
+  }
   pthread_mutex_destroy(&db->pool_lock);
   pthread_cond_destroy(&db->pool_free);
   pthread_mutex_destroy(&db->write_lock);
-  free(db->conns);
+  pthread_cond_destroy(&db->committed);
+  free(db->slots);
   free(db->free);
   free(db);
 }
 
 sqlite3 *ctl_db_acquire(ctl_db *db) {
-  sqlite3 *conn;
+  slot *sl;
   pthread_mutex_lock(&db->pool_lock);
   while (db->nfree == 0) pthread_cond_wait(&db->pool_free, &db->pool_lock);
-  conn = db->free[--db->nfree];
+  sl = db->free[--db->nfree];
   pthread_mutex_unlock(&db->pool_lock);
-  return conn;
+  if (nheld < HELD_MAX) held[nheld++] = sl;
+  return sl->conn;
 }
 
 void ctl_db_release(ctl_db *db, sqlite3 *conn) {
+  slot *sl = NULL;
+  int i;
+  for (i = nheld - 1; i >= 0; i--) {
+    if (held[i]->conn == conn) {
+      sl = held[i];
+      memmove(&held[i], &held[i + 1], sizeof held[0] * (size_t)(nheld - i - 1));
+      nheld--;
+      break;
+    }
+  }
+  if (!sl) /* held beyond HELD_MAX deep: find it in the pool */
+    for (i = 0; i < db->npool && !sl; i++)
+      if (db->slots[i].conn == conn) sl = &db->slots[i];
+  /* A statement left mid-step would pin a read snapshot on an idle
+   * connection; a forgotten one is harmless once reset. */
+  for (i = 0; i < sl->n; i++) {
+    if (sl->stmts[i].in_use) {
+      sqlite3_reset(sl->stmts[i].st);
+      sl->stmts[i].in_use = 0;
+    }
+  }
   pthread_mutex_lock(&db->pool_lock);
-  db->free[db->nfree++] = conn;
+  db->free[db->nfree++] = sl;
   pthread_cond_signal(&db->pool_free);
   pthread_mutex_unlock(&db->pool_lock);
 }
 
-int ctl_db_write_begin(ctl_db *db, sqlite3 *conn, char *msg) {
-  int rc;
-  pthread_mutex_lock(&db->write_lock);
-  rc = ctl_db_exec(conn, "BEGIN IMMEDIATE", msg);
-  if (rc) pthread_mutex_unlock(&db->write_lock);
+static void unhold(slot *sl) {
+  if (nheld > 0 && held[nheld - 1] == sl) nheld--;
+}
+
+/* Under write_lock: commits the open batch and wakes its parked writers
+ * with the outcome. */
+static int end_batch(ctl_db *db, sqlite3 *conn, char *msg) {
+  int rc = run(conn, "COMMIT", msg);
+  waiter *w;
+  if (rc) run(conn, "ROLLBACK", NULL);
+  for (w = db->parked; w; w = w->next) {
+    w->done = 1;
+    w->rc = rc;
+  }
+  db->parked = NULL;
+  db->open = 0;
+  pthread_cond_broadcast(&db->committed);
   return rc;
 }
 
-int ctl_db_write_end(ctl_db *db, sqlite3 *conn, int commit, char *msg) {
+int ctl_db_write_begin(ctl_db *db, sqlite3 **conn, char *msg) {
+  slot *w = &db->slots[db->npool];
   int rc = KERR_OK;
-  if (commit) rc = ctl_db_exec(conn, "COMMIT", msg);
-  if (!commit || rc) ctl_db_exec(conn, "ROLLBACK", NULL);
+  atomic_fetch_add(&db->queued, 1);
+  pthread_mutex_lock(&db->write_lock);
+  atomic_fetch_sub(&db->queued, 1);
+  if (nheld < HELD_MAX) held[nheld++] = w;
+  if (!db->open) {
+    if ((rc = run(w->conn, "BEGIN IMMEDIATE", msg)) == 0) {
+      db->open = 1;
+      db->joined = 0;
+    }
+  }
+  if (rc == 0) rc = run(w->conn, "SAVEPOINT writer", msg);
+  if (rc) {
+    /* A batch we could not join still ends: empty, it is dropped; with
+     * writers parked in it, it is committed for them unless a queued
+     * writer will. */
+    if (db->open && db->joined == 0) {
+      run(w->conn, "ROLLBACK", NULL);
+      db->open = 0;
+    } else if (db->open && atomic_load(&db->queued) == 0) {
+      end_batch(db, w->conn, NULL);
+    }
+    unhold(w);
+    pthread_mutex_unlock(&db->write_lock);
+    return rc;
+  }
+  db->joined++;
+  *conn = w->conn;
+  return KERR_OK;
+}
+
+int ctl_db_write_end(ctl_db *db, sqlite3 *conn, int commit, char *msg) {
+  slot *w = &db->slots[db->npool];
+  int rc = commit ? run(conn, "RELEASE writer", msg) : KERR_OK, end;
+  if (!commit || rc) {
+    run(conn, "ROLLBACK TO writer", NULL);
+    run(conn, "RELEASE writer", NULL);
+  }
+  unhold(w);
+  /* Even a writer that wrote nothing waits for the commit: what it
+   * answered may rest on the batch's uncommitted rows (an idempotent
+   * replay, a balance). */
+  if (atomic_load(&db->queued) > 0 && db->joined < BATCH_MAX) {
+    waiter me = {db->parked, 0, 0};
+    db->parked = &me;
+    while (!me.done) pthread_cond_wait(&db->committed, &db->write_lock);
+    end = me.rc ? kerr_set(msg, KERR_DB, "group commit failed") : KERR_OK;
+  } else {
+    end = end_batch(db, conn, msg);
+  }
   pthread_mutex_unlock(&db->write_lock);
-  return rc;
+  return rc ? rc : end;
 }
 
 int ctl_db_meta_get(sqlite3 *conn, const char *key, void *buf, size_t cap,
@@ -265,7 +525,7 @@ int ctl_db_meta_get(sqlite3 *conn, const char *key, void *buf, size_t cap,
   } else {
     rc = kerr_set(msg, KERR_DB, "sqlite: %s", sqlite3_errmsg(conn));
   }
-  sqlite3_finalize(st);
+  ctl_db_finish(st);
   return rc;
 }
 
@@ -280,6 +540,6 @@ int ctl_db_meta_set(sqlite3 *conn, const char *key, const void *val,
   rc = sqlite3_step(st) == SQLITE_DONE
            ? KERR_OK
            : kerr_set(msg, KERR_DB, "sqlite: %s", sqlite3_errmsg(conn));
-  sqlite3_finalize(st);
+  ctl_db_finish(st);
   return rc;
 }

@@ -6,10 +6,22 @@
  * one per worker thread, so readers run in parallel under WAL. A handler
  * borrows a connection with ctl_db_acquire() and gives it back with
  * ctl_db_release(). Every state change runs between ctl_db_write_begin() and
- * ctl_db_write_end(): a process-wide mutex plus BEGIN IMMEDIATE serialise the
- * writers, so "check the balance, then spend" can never interleave with
- * another writer (no negative balance or stock under any interleaving).
- * Commits are durable (synchronous=FULL): a 201 is never lost on power loss.
+ * ctl_db_write_end() on the one writer connection that write_begin hands
+ * out: a process-wide mutex plus BEGIN IMMEDIATE serialise the writers, so
+ * "check the balance, then spend" can never interleave with another writer
+ * (no negative balance or stock under any interleaving). Commits are durable
+ * (synchronous=FULL) and grouped: writers that queue up share one commit,
+ * each in its own savepoint, and write_end returns only once the commit that
+ * holds the caller's work is on disk (or failed: then nothing of the group
+ * was kept and every member gets an error). A 201 is never lost on power
+ * loss.
+ *
+ * Statements from ctl_db_prepare() on a connection this thread holds are
+ * kept prepared on that connection and handed out again for the same SQL;
+ * give every statement back with ctl_db_finish() (never sqlite3_finalize),
+ * which resets it for the next user or finalizes one that is not cached.
+ * Read-only handlers wrap their queries in ctl_db_read_begin/end: one
+ * snapshot, and one WAL read lock instead of one per statement.
  */
 #ifndef CTL_DB_H
 #define CTL_DB_H
@@ -19,7 +31,7 @@
 
 #include "kerr.h"
 
-#define CTL_DB_SCHEMA_VERSION 1
+#define CTL_DB_SCHEMA_VERSION 2
 
 typedef struct ctl_db ctl_db;
 
@@ -31,16 +43,26 @@ void ctl_db_close(ctl_db *db);
 sqlite3 *ctl_db_acquire(ctl_db *db);
 void ctl_db_release(ctl_db *db, sqlite3 *conn);
 
-int ctl_db_write_begin(ctl_db *db, sqlite3 *conn, char *msg);
-/* Commits when commit != 0, rolls back otherwise; always drops the lock. */
+/* *conn = the writer connection, in a transaction, until write_end. */
+int ctl_db_write_begin(ctl_db *db, sqlite3 **conn, char *msg);
+/* Keeps the caller's work when commit != 0, drops it otherwise; waits for
+ * the group's commit; always drops the lock. */
 int ctl_db_write_end(ctl_db *db, sqlite3 *conn, int commit, char *msg);
 
 /* Runs SQL without results; the sqlite message goes into msg. */
 int ctl_db_exec(sqlite3 *conn, const char *sql, char *msg);
 
-/* Prepares sql; on failure returns KERR_DB with sqlite's message. */
+/* Prepares sql (or takes it from the connection's cache); on failure
+ * returns KERR_DB with sqlite's message. */
 int ctl_db_prepare(sqlite3 *conn, const char *sql, sqlite3_stmt **st,
                    char *msg);
+/* Gives a statement from ctl_db_prepare back; NULL is ignored. */
+void ctl_db_finish(sqlite3_stmt *st);
+
+/* A read transaction (BEGIN DEFERRED) and its end; end never fails the
+ * caller (a read has nothing to lose). */
+int ctl_db_read_begin(sqlite3 *conn, char *msg);
+void ctl_db_read_end(sqlite3 *conn);
 
 /* One integer from a query with up to two text parameters (NULL = unused);
  * *out = fallback when there is no row. */

@@ -57,7 +57,7 @@ static int seed_member(sqlite3 *conn, const demo_member *m, int64_t now,
   sqlite3_bind_int(st, 4, month);
   sqlite3_bind_int64(st, 5, now - 400 * (int64_t)DAY_S);
   rc = sqlite3_step(st);
-  sqlite3_finalize(st);
+  ctl_db_finish(st);
   if (rc != SQLITE_DONE)
     return kerr_set(msg, KERR_DB, "seed %s: %s", m->id, sqlite3_errmsg(conn));
 
@@ -91,7 +91,7 @@ static int seed_member(sqlite3 *conn, const demo_member *m, int64_t now,
     sqlite3_bind_text(st, 2, day, -1, SQLITE_TRANSIENT);
     sqlite3_bind_int(st, 3, m->checkin_days - i + 1);
     rc = sqlite3_step(st);
-    sqlite3_finalize(st);
+    ctl_db_finish(st);
     if (rc != SQLITE_DONE)
       return kerr_set(msg, KERR_DB, "seed check-in: %s", sqlite3_errmsg(conn));
   }
@@ -99,11 +99,11 @@ static int seed_member(sqlite3 *conn, const demo_member *m, int64_t now,
 }
 
 int ctl_demo_seed(ctl_db *db, int64_t now, char *msg) {
-  sqlite3 *conn = ctl_db_acquire(db);
+  sqlite3 *conn;
   int64_t n;
   size_t i;
-  int rc = ctl_db_write_begin(db, conn, msg);
-  if (rc) goto out;
+  int rc = ctl_db_write_begin(db, &conn, msg);
+  if (rc) return rc;
   rc = ctl_db_int(conn, "SELECT COUNT(*) FROM members", NULL, NULL, 0, &n,
                   msg);
   for (i = 0; rc == 0 && n == 0 && i < sizeof members / sizeof members[0]; i++)
@@ -113,8 +113,6 @@ int ctl_demo_seed(ctl_db *db, int64_t now, char *msg) {
     int end = ctl_db_write_end(db, conn, rc == 0, rc ? NULL : msg);
     if (rc == 0) rc = end;
   }
-out:
-  ctl_db_release(db, conn);
   return rc;
 }
 
@@ -141,7 +139,7 @@ void ctl_demo_route_members(const ctl_env *env, ctl_req *req) {
   }
   if (rc == SQLITE_DONE) rc = 0;
   else if (rc > 0) rc = kerr_set(msg, KERR_DB, "sqlite: %s", sqlite3_errmsg(conn));
-  sqlite3_finalize(st);
+  ctl_db_finish(st);
   ctl_db_release(env->db, conn);
   out = json_array();
   for (i = 0; i < CTL_TIERS_N; i++) json_array_extend(out, by_tier[i]);

@@ -118,7 +118,7 @@ int ctl_demoitems_seed(sqlite3 *conn, int64_t now, char *msg) {
       break;
     }
   }
-  sqlite3_finalize(st);
+  ctl_db_finish(st);
   if (rc) return rc;
   if ((rc = ctl_db_exec(conn,
                         "INSERT INTO meta(key, value) VALUES('catalog_version', 1)",
@@ -137,6 +137,6 @@ int ctl_demoitems_seed(sqlite3 *conn, int64_t now, char *msg) {
       break;
     }
   }
-  sqlite3_finalize(st);
+  ctl_db_finish(st);
   return rc;
 }

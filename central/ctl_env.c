@@ -66,7 +66,7 @@ int ctl_env_kiosk_secret(const ctl_env *env, const char *kiosk_id,
     } else {
       rc = rc == SQLITE_DONE ? KERR_NOT_FOUND : KERR_DB;
     }
-    sqlite3_finalize(st);
+    ctl_db_finish(st);
   }
   ctl_db_release(env->db, conn);
   return rc;

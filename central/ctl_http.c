@@ -5,6 +5,7 @@
 #include <netinet/in.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 
 #include "ctl_auth.h"
 #include "ctl_clock.h"
@@ -18,6 +19,7 @@
 struct ctl_http {
   struct MHD_Daemon *daemon;
   const ctl_env *env;
+  int64_t deadline_ms; /* a request must be whole this long after its first line */
 };
 
 typedef struct {
@@ -25,13 +27,23 @@ typedef struct {
   char *body;
   size_t len, cap, discarded;
   int started, too_large;
+  int64_t begun_ms;
 } exchange;
+
+static int64_t mono_ms(void) {
+  struct timespec ts;
+  clock_gettime(CLOCK_MONOTONIC, &ts);
+  return (int64_t)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
+}
 
 static void *on_uri(void *cls, const char *uri, struct MHD_Connection *c) {
   exchange *x = calloc(1, sizeof *x);
   (void)cls;
   (void)c;
-  if (x) x->uri = strndup(uri, URI_MAX + 1);
+  if (x) {
+    x->uri = strndup(uri, URI_MAX + 1);
+    x->begun_ms = mono_ms();
+  }
   return x;
 }
 
@@ -169,6 +181,7 @@ static enum MHD_Result on_request(void *cls, struct MHD_Connection *c,
                                   const char *url, const char *method,
                                   const char *version, const char *upload_data,
                                   size_t *upload_data_size, void **con_cls) {
+  ctl_http *h = cls;
   exchange *x = *con_cls;
   (void)url;
   (void)version;
@@ -185,6 +198,12 @@ static enum MHD_Result on_request(void *cls, struct MHD_Connection *c,
   if (*upload_data_size) {
     size_t n = *upload_data_size;
     *upload_data_size = 0;
+    /* MHD's timeout only sees silence: a client trickling a byte now and
+     * then would hold its connection and buffer for ever. */
+    if (mono_ms() - x->begun_ms > h->deadline_ms) {
+      klog_warn("central", "%s: body too slow, connection closed", x->uri);
+      return MHD_NO;
+    }
     if (x->too_large || x->len + n > CTL_REQ_MAX_BODY) {
       x->too_large = 1;
       x->discarded += n;
@@ -207,11 +226,12 @@ static enum MHD_Result on_request(void *cls, struct MHD_Connection *c,
   if (x->too_large)
     return reply_error(c, 413, "payload_too_large",
                        "request body is over 64 KiB");
-  return serve(cls, c, method, x);
+  return serve(h, c, method, x);
 }
 
 int ctl_http_start(const ctl_env *env, const char *host, int port,
-                   int threads, ctl_http **out, int *bound_port, char *msg) {
+                   int threads, int timeout_s, ctl_http **out, int *bound_port,
+                   char *msg) {
   struct sockaddr_in addr;
   const union MHD_DaemonInfo *info;
   ctl_http *h;
@@ -224,11 +244,13 @@ int ctl_http_start(const ctl_env *env, const char *host, int port,
   h = calloc(1, sizeof *h);
   if (!h) return kerr_set(msg, KERR_NOMEM, "out of memory");
   h->env = env;
+  if (timeout_s < 1) timeout_s = 1;
+  h->deadline_ms = (int64_t)timeout_s * 1000;
   h->daemon = MHD_start_daemon(
       MHD_USE_INTERNAL_POLLING_THREAD | MHD_USE_EPOLL | MHD_USE_ERROR_LOG,
       (uint16_t)port, NULL, NULL, on_request, h, MHD_OPTION_SOCK_ADDR,
       (struct sockaddr *)&addr, MHD_OPTION_THREAD_POOL_SIZE,
-      (unsigned)threads, MHD_OPTION_CONNECTION_TIMEOUT, (unsigned)10,
+      (unsigned)threads, MHD_OPTION_CONNECTION_TIMEOUT, (unsigned)timeout_s,
       MHD_OPTION_URI_LOG_CALLBACK, on_uri, NULL, MHD_OPTION_NOTIFY_COMPLETED,
       on_done, NULL, MHD_OPTION_LISTEN_BACKLOG_SIZE, (unsigned)1024,
       MHD_OPTION_END);

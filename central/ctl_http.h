@@ -7,8 +7,10 @@
  * collects the body (over 64 KiB: 413 payload_too_large, announced or not),
  * decodes the path, finds the route (404 not_found), checks the signature
  * (ctl_auth) and runs the handler on the worker thread. Slow clients are cut
- * off after 10 s of silence. The signed path is the raw request target as
- * sent, so the kiosk and the server hash the same bytes.
+ * off: a connection silent for timeout_s seconds is closed, and so is one
+ * whose request body is still arriving timeout_s seconds after the request
+ * line (a trickle never counts as silence). The signed path is the raw
+ * request target as sent, so the kiosk and the server hash the same bytes.
  */
 #ifndef CTL_HTTP_H
 #define CTL_HTTP_H
@@ -18,7 +20,8 @@
 typedef struct ctl_http ctl_http;
 
 int ctl_http_start(const ctl_env *env, const char *host, int port,
-                   int threads, ctl_http **out, int *bound_port, char *msg);
+                   int threads, int timeout_s, ctl_http **out, int *bound_port,
+                   char *msg);
 void ctl_http_stop(ctl_http *h);
 
 #endif

@@ -55,7 +55,7 @@ static int replay(sqlite3 *conn, ctl_req *req, const char *hash, char *msg) {
   } else {
     rc = kerr_set(msg, KERR_DB, "sqlite: %s", sqlite3_errmsg(conn));
   }
-  sqlite3_finalize(st);
+  ctl_db_finish(st);
   return rc;
 }
 
@@ -79,7 +79,7 @@ static int store(sqlite3 *conn, const ctl_req *req, const char *hash,
     rc = sqlite3_step(st) == SQLITE_DONE
              ? KERR_OK
              : kerr_set(msg, KERR_DB, "sqlite: %s", sqlite3_errmsg(conn));
-    sqlite3_finalize(st);
+    ctl_db_finish(st);
   }
   free(body);
   return rc;
@@ -98,9 +98,7 @@ void ctl_idem_run(const ctl_env *env, ctl_req *req, ctl_idem_work work) {
     return;
   }
   request_hash(req, hash);
-  conn = ctl_db_acquire(env->db);
-  if ((rc = ctl_db_write_begin(env->db, conn, msg)) != 0) {
-    ctl_db_release(env->db, conn);
+  if ((rc = ctl_db_write_begin(env->db, &conn, msg)) != 0) {
     ctl_req_fail(req, msg);
     return;
   }
@@ -118,7 +116,6 @@ void ctl_idem_run(const ctl_env *env, ctl_req *req, ctl_idem_work work) {
     rc = 0; /* replayed: nothing to write */
   }
   if (ctl_db_write_end(env->db, conn, commit, msg) != 0 && rc == 0) rc = KERR_DB;
-  ctl_db_release(env->db, conn);
   if (rc && req->status < 500) ctl_req_fail(req, msg);
   else if (rc) klog_warn("central", "%s: not stored", req->path_query);
 }

@@ -38,7 +38,7 @@ int ctl_keys_load(sqlite3 *conn, const char *seed_hex, ctl_keys *out,
         return rc;
       sqlite3_bind_blob(st, 1, seed, sizeof seed, SQLITE_TRANSIENT);
       rc = sqlite3_step(st);
-      sqlite3_finalize(st);
+      ctl_db_finish(st);
       if (rc != SQLITE_DONE)
         return kerr_set(msg, KERR_DB, "store signing key: %s",
                         sqlite3_errmsg(conn));

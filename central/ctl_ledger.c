@@ -14,7 +14,7 @@ int64_t ctl_ledger_default_expiry(int64_t earned_at) {
 
 static int step_done(sqlite3 *conn, sqlite3_stmt *st, char *msg) {
   int rc = sqlite3_step(st);
-  sqlite3_finalize(st);
+  ctl_db_finish(st);
   if (rc != SQLITE_DONE)
     return kerr_set(msg, KERR_DB, "sqlite: %s", sqlite3_errmsg(conn));
   return KERR_OK;
@@ -102,29 +102,31 @@ int ctl_ledger_sweep(sqlite3 *conn, const char *member_id, int64_t now,
   }
   if (rc == SQLITE_DONE) rc = KERR_OK;
   else if (rc > 0) rc = kerr_set(msg, KERR_DB, "sqlite: %s", sqlite3_errmsg(conn));
-  sqlite3_finalize(st);
+  ctl_db_finish(st);
   return rc;
 }
 
 int ctl_ledger_balance(sqlite3 *conn, const char *member_id, int64_t now,
                        int64_t *out, char *msg) {
   sqlite3_stmt *st;
+  /* ledger_sum is SUM(delta) kept by a trigger (schema 2). */
   int rc = ctl_db_prepare(
       conn,
-      "SELECT (SELECT COALESCE(SUM(delta), 0) FROM ledger WHERE member_id=?1)"
-      " - (SELECT COALESCE(SUM(remaining), 0) FROM lots"
-      "    WHERE member_id=?1 AND expires_at<=?2)",
+      "SELECT ledger_sum - (SELECT COALESCE(SUM(remaining), 0) FROM lots"
+      "    WHERE member_id=?1 AND expires_at<=?2 AND remaining>0)"
+      " FROM members WHERE id=?1",
       &st, msg);
   if (rc) return rc;
   sqlite3_bind_text(st, 1, member_id, -1, SQLITE_STATIC);
   sqlite3_bind_int64(st, 2, now);
-  if (sqlite3_step(st) == SQLITE_ROW) {
-    *out = sqlite3_column_int64(st, 0);
+  rc = sqlite3_step(st);
+  if (rc == SQLITE_ROW || rc == SQLITE_DONE) {
+    *out = rc == SQLITE_ROW ? sqlite3_column_int64(st, 0) : 0;
     rc = KERR_OK;
   } else {
     rc = kerr_set(msg, KERR_DB, "sqlite: %s", sqlite3_errmsg(conn));
   }
-  sqlite3_finalize(st);
+  ctl_db_finish(st);
   return rc;
 }
 
@@ -179,7 +181,7 @@ int ctl_ledger_spend(sqlite3 *conn, const char *member_id, int64_t amount,
     left -= take;
     rc = KERR_OK;
   }
-  sqlite3_finalize(st);
+  ctl_db_finish(st);
   if (rc < 0) return rc;
   if (left > 0)
     /* The balance said yes but the lots disagree: a credit without a lot.
@@ -201,13 +203,13 @@ int ctl_ledger_refund(sqlite3 *conn, int64_t spend_id, const char *reason,
   if (rc) return rc;
   sqlite3_bind_int64(st, 1, spend_id);
   if (sqlite3_step(st) != SQLITE_ROW) {
-    sqlite3_finalize(st);
+    ctl_db_finish(st);
     return kerr_set(msg, KERR_NOT_FOUND, "ledger row %lld", (long long)spend_id);
   }
   snprintf(member, sizeof member, "%s",
            (const char *)sqlite3_column_text(st, 0));
   delta = sqlite3_column_int64(st, 1);
-  sqlite3_finalize(st);
+  ctl_db_finish(st);
   if (delta >= 0)
     return kerr_set(msg, KERR_INVALID, "ledger row %lld is not a spend",
                     (long long)spend_id);
@@ -241,7 +243,7 @@ int ctl_ledger_tier_points(sqlite3 *conn, const char *member_id, int64_t now,
   } else {
     rc = kerr_set(msg, KERR_DB, "sqlite: %s", sqlite3_errmsg(conn));
   }
-  sqlite3_finalize(st);
+  ctl_db_finish(st);
   return rc;
 }
 
@@ -277,7 +279,7 @@ int ctl_ledger_expiring(sqlite3 *conn, const char *member_id, int64_t now,
       memcpy(last_day, day, sizeof day);
     }
   }
-  sqlite3_finalize(st);
+  ctl_db_finish(st);
   if (rc != SQLITE_DONE) {
     json_decref(arr);
     return kerr_set(msg, KERR_DB, "sqlite: %s", sqlite3_errmsg(conn));

@@ -5,8 +5,9 @@
  * delta, reason, reference, idempotency key, time). Every credit is also a
  * lot with an expiry time; a debit consumes the live lots that expire first
  * and records which (lot_uses), so a refund can give the same lots back.
- * The balance is SUM(delta) minus what is left in lots that have expired but
- * not yet been swept; ctl_ledger_sweep() turns those into "expire" rows, so
+ * The balance is SUM(delta) (kept as a running sum beside the member by a
+ * trigger; the ledger is append-only) minus what is left in lots that have
+ * expired but not yet been swept; ctl_ledger_sweep() turns those into "expire" rows, so
  * the balance is the plain ledger sum afterwards and is the same before and
  * after a sweep. Writers (earn, spend, refund, sweep) must run inside
  * ctl_db_write_begin/end; spend refuses to go below zero.

@@ -31,9 +31,15 @@ static void usage(FILE *f) {
       "                       enable /v1/demo/*\n"
       "  --kiosk ID:SECRET    accept this kiosk (repeatable)\n"
       "  --threads N          worker threads (default 8)\n"
+      "  --timeout S          close a connection silent for S seconds, or whose\n"
+      "                       request is not whole S seconds after it began\n"
+      "                       (default 10)\n"
       "  --assets DIR         catalog images (DIR/items/*.png)\n"
       "  --signing-seed HEX   TESTS ONLY: use this 32-byte Ed25519 seed (64 hex\n"
       "                       digits) instead of the key stored in the database\n"
+      "  --clock-offset S     TESTS ONLY: run the server's clock S seconds ahead\n"
+      "                       (negative: behind), to see vouchers and points\n"
+      "                       expire\n"
       "  --help, --version\n\n"
       "Once ready it prints 'listening on http://HOST:PORT' on stdout.\n",
       f);
@@ -70,15 +76,17 @@ int main(int argc, char **argv) {
       {"demo", no_argument, NULL, 'D'},
       {"kiosk", required_argument, NULL, 'k'},
       {"threads", required_argument, NULL, 't'},
+      {"timeout", required_argument, NULL, 'T'},
       {"signing-seed", required_argument, NULL, 's'},
       {"assets", required_argument, NULL, 'a'},
+      {"clock-offset", required_argument, NULL, 'c'},
       {"help", no_argument, NULL, 'h'},
       {"version", no_argument, NULL, 'V'},
       {NULL, 0, NULL, 0}};
   static ctl_env env; /* big (kiosk table); static keeps it off the stack */
   char host[64] = "127.0.0.1";
   const char *db_path = "kiosk-central.db", *seed = NULL;
-  int port = 8080, threads = 8, bound = 0, opt, sig, rc;
+  int port = 8080, threads = 8, timeout = 10, bound = 0, opt, sig, rc;
   unsigned char seed_bin[32];
   kerr_msg msg;
   sigset_t stop;
@@ -107,11 +115,28 @@ int main(int argc, char **argv) {
       threads = (int)n;
       break;
     }
+    case 'T': {
+      char *end = NULL;
+      long n = strtol(optarg, &end, 10);
+      if (end == optarg || *end || n < 1 || n > 3600)
+        return bad_flag("--timeout wants 1..3600 seconds, got '%s'", optarg);
+      timeout = (int)n;
+      break;
+    }
     case 's':
       if (ctl_keys_parse_seed(optarg, seed_bin) != 0)
         return bad_flag("--signing-seed wants 64 hex digits%s", "");
       seed = optarg;
       break;
+    case 'c': {
+      char *end = NULL;
+      long long s = strtoll(optarg, &end, 10);
+      /* A century either way is plenty and keeps time_t arithmetic sane. */
+      if (end == optarg || *end || s < -3155760000LL || s > 3155760000LL)
+        return bad_flag("--clock-offset wants seconds, got '%s'", optarg);
+      ctl_clock_shift((int64_t)s);
+      break;
+    }
     case 'h': usage(stdout); return 0;
     case 'V': printf("kiosk-central %s\n", KIOSK_VERSION); return 0;
     case ':':
@@ -147,7 +172,8 @@ int main(int argc, char **argv) {
   ctl_db_release(env.db, conn);
   if (rc == 0 && env.demo) rc = ctl_demo_seed(env.db, ctl_clock_now(), msg);
   if (rc == 0)
-    rc = ctl_http_start(&env, host, port, threads, &http, &bound, msg);
+    rc = ctl_http_start(&env, host, port, threads, timeout, &http, &bound,
+                        msg);
   if (rc) {
     klog_error("central", "%s", msg);
     ctl_db_close(env.db);

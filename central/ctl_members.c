@@ -60,7 +60,7 @@ int ctl_members_profile(sqlite3 *conn, const char *id, int64_t now,
   sqlite3_bind_text(st, 1, id, -1, SQLITE_STATIC);
   rc = sqlite3_step(st);
   if (rc != SQLITE_ROW) {
-    sqlite3_finalize(st);
+    ctl_db_finish(st);
     if (rc == SQLITE_DONE)
       return kerr_set(msg, KERR_NOT_FOUND, "no member %s", id);
     return kerr_set(msg, KERR_DB, "sqlite: %s", sqlite3_errmsg(conn));
@@ -70,7 +70,7 @@ int ctl_members_profile(sqlite3 *conn, const char *id, int64_t now,
   mask_phone((const char *)sqlite3_column_text(st, 1), phone_masked,
              sizeof phone_masked);
   birth_month = sqlite3_column_int(st, 2);
-  sqlite3_finalize(st);
+  ctl_db_finish(st);
 
   if ((rc = ctl_ledger_balance(conn, id, now, &points, msg)) != 0 ||
       (rc = ctl_ledger_tier_points(conn, id, now, &tier_points, msg)) != 0 ||
@@ -107,7 +107,11 @@ static void reply_profile(const ctl_env *env, ctl_req *req, const char *id) {
   kerr_msg msg;
   json_t *profile = NULL;
   sqlite3 *conn = ctl_db_acquire(env->db);
-  int rc = ctl_members_profile(conn, id, req->now, &profile, msg);
+  int rc = ctl_db_read_begin(conn, msg);
+  if (rc == 0) {
+    rc = ctl_members_profile(conn, id, req->now, &profile, msg);
+    ctl_db_read_end(conn);
+  }
   ctl_db_release(env->db, conn);
   if (rc == KERR_NOT_FOUND)
     ctl_req_error(req, 404, "not_found", "no such member");

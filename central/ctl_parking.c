@@ -41,7 +41,7 @@ static int load_stay(sqlite3 *conn, const char *plate, int64_t now, stay *s,
                            : kerr_set(msg, KERR_DB, "sqlite: %s",
                                       sqlite3_errmsg(conn));
   }
-  sqlite3_finalize(st);
+  ctl_db_finish(st);
   return rc;
 }
 
@@ -156,7 +156,7 @@ static int work(const ctl_env *env, sqlite3 *conn, ctl_req *req, char *msg) {
   rc = sqlite3_step(st) == SQLITE_DONE
            ? 0
            : kerr_set(msg, KERR_DB, "coupon: %s", sqlite3_errmsg(conn));
-  sqlite3_finalize(st);
+  ctl_db_finish(st);
   if (rc) goto out;
   ctl_req_json(req, 201,
                json_pack("{s:s, s:s, s:I, s:I, s:I, s:I, s:I, s:I}",

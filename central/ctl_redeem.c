@@ -30,7 +30,7 @@ static int redeemed(sqlite3 *conn, const char *member, const char *item,
            ? 0
            : kerr_set(msg, KERR_DB, "sqlite: %s", sqlite3_errmsg(conn));
   if (rc == 0) *out = sqlite3_column_int64(st, 0);
-  sqlite3_finalize(st);
+  ctl_db_finish(st);
   return rc;
 }
 
@@ -120,7 +120,7 @@ static int work(const ctl_env *env, sqlite3 *conn, ctl_req *req, char *msg) {
   sqlite3_bind_int64(st, 1, qty);
   sqlite3_bind_text(st, 2, item_id, -1, SQLITE_STATIC);
   rc = sqlite3_step(st);
-  sqlite3_finalize(st);
+  ctl_db_finish(st);
   if (rc != SQLITE_DONE || sqlite3_changes(conn) != 1) {
     rc = kerr_set(msg, KERR_DB, "stock update: %s", sqlite3_errmsg(conn));
     goto fail;
@@ -141,7 +141,7 @@ static int work(const ctl_env *env, sqlite3 *conn, ctl_req *req, char *msg) {
   sqlite3_bind_text(st, 7, day, -1, SQLITE_STATIC);
   sqlite3_bind_int64(st, 8, req->now);
   rc = sqlite3_step(st);
-  sqlite3_finalize(st);
+  ctl_db_finish(st);
   if (rc != SQLITE_DONE) {
     rc = kerr_set(msg, KERR_DB, "redemption: %s", sqlite3_errmsg(conn));
     goto fail;

@@ -138,10 +138,12 @@ void ctl_routes_heartbeat(const ctl_env *env, ctl_req *req) {
     ctl_req_fail(req, "heartbeat json");
     return;
   }
-  conn = ctl_db_acquire(env->db);
-  rc = ctl_db_write_begin(env->db, conn, msg);
-  if (rc == 0 &&
-      (rc = ctl_db_prepare(conn,
+  if ((rc = ctl_db_write_begin(env->db, &conn, msg)) != 0) {
+    free(text);
+    ctl_req_fail(req, msg);
+    return;
+  }
+  if ((rc = ctl_db_prepare(conn,
                            "INSERT OR REPLACE INTO heartbeats(kiosk_id, at, "
                            "body) VALUES(?, ?, ?)",
                            &st, msg)) == 0) {
@@ -151,7 +153,7 @@ void ctl_routes_heartbeat(const ctl_env *env, ctl_req *req) {
     rc = sqlite3_step(st) == SQLITE_DONE
              ? 0
              : kerr_set(msg, KERR_DB, "heartbeat: %s", sqlite3_errmsg(conn));
-    sqlite3_finalize(st);
+    ctl_db_finish(st);
   }
   if (rc == 0)
     rc = ctl_db_int(conn,
@@ -162,7 +164,6 @@ void ctl_routes_heartbeat(const ctl_env *env, ctl_req *req) {
     int end = ctl_db_write_end(env->db, conn, rc == 0, msg);
     if (rc == 0) rc = end;
   }
-  ctl_db_release(env->db, conn);
   free(text);
   if (rc) {
     ctl_req_fail(req, msg);

@@ -68,7 +68,7 @@ int ctl_vouchers_issue(const ctl_env *env, sqlite3 *conn,
   sqlite3_bind_int64(st, 6, quantity);
   sqlite3_bind_int64(st, 7, expires_at);
   rc = sqlite3_step(st);
-  sqlite3_finalize(st);
+  ctl_db_finish(st);
   if (rc != SQLITE_DONE)
     return kerr_set(msg, KERR_DB, "voucher: %s", sqlite3_errmsg(conn));
   *out = json_pack("{s:s, s:I, s:{s:s, s:s}}", "code", code, "expires_at",
@@ -110,7 +110,7 @@ static int load(sqlite3 *conn, const char *code, voucher *v, char *msg) {
                            : kerr_set(msg, KERR_DB, "sqlite: %s",
                                       sqlite3_errmsg(conn));
   }
-  sqlite3_finalize(st);
+  ctl_db_finish(st);
   return rc;
 }
 
@@ -169,7 +169,7 @@ static int change(sqlite3 *conn, const voucher *v, const char *to, int64_t now,
   sqlite3_bind_int64(st, 2, now);
   sqlite3_bind_text(st, 3, v->id, -1, SQLITE_STATIC);
   rc = sqlite3_step(st);
-  sqlite3_finalize(st);
+  ctl_db_finish(st);
   if (rc != SQLITE_DONE || sqlite3_changes(conn) != 1)
     return kerr_set(msg, KERR_DB, "voucher %s: %s", v->id,
                     sqlite3_errmsg(conn));
@@ -180,10 +180,9 @@ static void transition(const ctl_env *env, ctl_req *req, int to_void) {
   kerr_msg msg;
   voucher v;
   int64_t ledger_id = 0, charged = 0, balance = 0;
-  sqlite3 *conn = ctl_db_acquire(env->db);
-  int rc = ctl_db_write_begin(env->db, conn, msg), ok = 0;
+  sqlite3 *conn;
+  int rc = ctl_db_write_begin(env->db, &conn, msg), ok = 0;
   if (rc) {
-    ctl_db_release(env->db, conn);
     ctl_req_fail(req, msg);
     return;
   }
@@ -208,7 +207,7 @@ static void transition(const ctl_env *env, ctl_req *req, int to_void) {
         ledger_id = sqlite3_column_int64(st, 0);
         charged = sqlite3_column_int64(st, 1);
       }
-      sqlite3_finalize(st);
+      ctl_db_finish(st);
     }
     snprintf(ref, sizeof ref, "void:%s", v.id);
     if (rc == 0 && ledger_id > 0)
@@ -222,7 +221,7 @@ static void transition(const ctl_env *env, ctl_req *req, int to_void) {
       rc = sqlite3_step(st) == SQLITE_DONE
                ? 0
                : kerr_set(msg, KERR_DB, "stock: %s", sqlite3_errmsg(conn));
-      sqlite3_finalize(st);
+      ctl_db_finish(st);
     }
   }
   if (rc == 0) rc = ctl_ledger_balance(conn, v.member_id, req->now, &balance, msg);
@@ -244,7 +243,6 @@ static void transition(const ctl_env *env, ctl_req *req, int to_void) {
 out:
   if (ctl_db_write_end(env->db, conn, ok, msg) != 0 && ok)
     ctl_req_fail(req, msg);
-  ctl_db_release(env->db, conn);
 }
 
 void ctl_vouchers_route_use(const ctl_env *env, ctl_req *req) {

@@ -11,7 +11,8 @@
  * past expires_at reads as expired (and can still be voided, so an
  * uncollected gift gives its points back). Voiding refunds the redemption's
  * points to the lots they came from and puts the stock back, in one
- * transaction. A code that does not verify is 422 invalid_code; one that
+ * transaction; refunded points keep their lots' expiry dates, so points of a
+ * lot that has expired meanwhile expire again at once. A code that does not verify is 422 invalid_code; one that
  * verifies but is unknown is 404 not_found; a second use or void is 409 with
  * voucher_used, voucher_void or voucher_expired.
  */

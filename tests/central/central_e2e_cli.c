@@ -50,6 +50,8 @@ static void bad_flags_exit_2_with_one_line(void **state) {
       {"--listen", "127.0.0.1:99999"}, {"--kiosk", "no-secret"},
       {"--signing-seed", "abcd"},  {"--threads", "0"},
       {"stray", NULL},             {"--db", NULL},
+      {"--timeout", "0"},          {"--timeout", "10s"},
+      {"--clock-offset", "soon"},  {"--clock-offset", "99999999999"},
   };
   char out[1024];
   size_t i;

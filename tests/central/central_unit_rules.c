@@ -61,7 +61,8 @@ static int open_db(void **state) {
   if (ctl_db_open(f->path, 1, &f->db, msg) != 0) return -1;
   f->conn = ctl_db_acquire(f->db);
   ctl_db_exec(f->conn,
-              "INSERT INTO members VALUES('M1', 'Li Lei', '13800000000', 1, 0)",
+              "INSERT INTO members(id, name, phone, birth_month, created_at) "
+              "VALUES('M1', 'Li Lei', '13800000000', 1, 0)",
               NULL);
   *state = f;
   return 0;
