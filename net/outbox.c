@@ -1,19 +1,14 @@
 #include "outbox.h"
 
-#include <errno.h>
-#include <fcntl.h>
-#include <limits.h>
 #include <pthread.h>
 #include <sodium.h>
 #include <sqlite3.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/file.h>
-#include <sys/stat.h>
 #include <time.h>
-#include <unistd.h>
 
+#include "kdb.h"
 #include "klog.h"
 
 /* Migration i takes the schema from user_version i to i + 1. Append only:
@@ -83,11 +78,8 @@ static const char *const stmt_sql[S_COUNT] = {
 };
 
 struct outbox {
-  sqlite3 *db;
+  kdb *k;
   pthread_mutex_t mu;
-  int lock_fd;
-  char path[PATH_MAX];
-  sqlite3_stmt *st[S_COUNT];
 };
 
 int64_t outbox_now_ms(void) {
@@ -108,152 +100,18 @@ const char *outbox_state_name(outbox_state state) {
   return (unsigned)state < 5 ? names[state] : "unknown";
 }
 
-/* Maps an sqlite failure to a project code, keeping sqlite's own message and
- * naming the file: the person reading the log must see "disk is full" or
- * "readonly database" and where. */
-static int dberr(outbox *ob, int rc, char *msg, const char *what) {
-  int prim = rc & 0xff;
-  int code = KERR_DB;
-  const char *hint = "";
-  switch (prim) {
-  case SQLITE_FULL: code = KERR_IO; hint = "disk full: "; break;
-  case SQLITE_READONLY:
-  case SQLITE_PERM: code = KERR_IO; hint = "state directory not writable: "; break;
-  case SQLITE_IOERR:
-  case SQLITE_CANTOPEN: code = KERR_IO; break;
-  case SQLITE_BUSY:
-  case SQLITE_LOCKED: code = KERR_BUSY; break;
-  case SQLITE_CONSTRAINT: code = KERR_INVALID; break;
-  default: break;
-  }
-  int sys = sqlite3_system_errno(ob->db);
-  return kerr_set(msg, code, "outbox %s: %s%s (sqlite code %d%s%s) in %s",
-                  what, hint, sqlite3_errmsg(ob->db), rc, sys ? ", " : "",
-                  sys ? strerror(sys) : "", ob->path);
-}
-
-static int mkdirs(const char *dir, char *msg) {
-  char p[PATH_MAX];
-  size_t n = strlen(dir);
-  if (n == 0 || n >= sizeof p)
-    return kerr_set(msg, KERR_INVALID, "outbox: bad state dir '%s'", dir);
-  memcpy(p, dir, n + 1);
-  for (size_t i = 1; i <= n; i++) {
-    if (p[i] != '/' && p[i] != '\0')
-      continue;
-    char c = p[i];
-    p[i] = '\0';
-    if (mkdir(p, 0700) != 0 && errno != EEXIST)
-      return kerr_set(msg, KERR_IO, "outbox: mkdir %s: %s", p, strerror(errno));
-    p[i] = c;
-  }
-  return KERR_OK;
-}
-
-static int exec(outbox *ob, const char *sql, char *msg, const char *what) {
-  int rc = sqlite3_exec(ob->db, sql, NULL, NULL, NULL);
-  return rc == SQLITE_OK ? KERR_OK : dberr(ob, rc, msg, what);
-}
-
-static int pragma_int(outbox *ob, const char *sql, int64_t *v, char *msg) {
-  sqlite3_stmt *st = NULL;
-  int rc = sqlite3_prepare_v2(ob->db, sql, -1, &st, NULL);
-  if (rc == SQLITE_OK) {
-    rc = sqlite3_step(st);
-    if (rc == SQLITE_ROW) {
-      *v = sqlite3_column_int64(st, 0);
-      rc = SQLITE_OK;
-    }
-  }
-  sqlite3_finalize(st);
-  return rc == SQLITE_OK ? KERR_OK : dberr(ob, rc, msg, sql);
-}
-
-static int migrate(outbox *ob, char *msg) {
-  int64_t ver = 0;
-  int rc = pragma_int(ob, "PRAGMA user_version", &ver, msg);
-  if (rc)
-    return rc;
-  if (ver > SCHEMA_VERSION)
-    return kerr_set(msg, KERR_DB,
-                    "outbox: %s has schema %lld, this build knows up to %d "
-                    "(written by a newer kiosk?)",
-                    ob->path, (long long)ver, SCHEMA_VERSION);
-  while (ver < SCHEMA_VERSION) {
-    char bump[64];
-    snprintf(bump, sizeof bump, "PRAGMA user_version=%lld", (long long)ver + 1);
-    if ((rc = exec(ob, "BEGIN IMMEDIATE", msg, "migrate")))
-      return rc;
-    if ((rc = exec(ob, migrations[ver], msg, "migrate")) ||
-        (rc = exec(ob, bump, msg, "migrate")) ||
-        (rc = exec(ob, "COMMIT", msg, "migrate"))) {
-      sqlite3_exec(ob->db, "ROLLBACK", NULL, NULL, NULL);
-      return rc;
-    }
-    klog_info("outbox", "schema of %s migrated to version %lld", ob->path,
-              (long long)ver + 1);
-    ver++;
-  }
-  return KERR_OK;
-}
-
-/* The lock keeps a second kiosk process off the queue: outbox_recover() is
- * only right when nobody else can be in the middle of sending. */
-static int take_lock(outbox *ob, const char *dir, char *msg) {
-  char p[PATH_MAX];
-  if (snprintf(p, sizeof p, "%s/outbox.lock", dir) >= (int)sizeof p)
-    return kerr_set(msg, KERR_INVALID, "outbox: state dir path too long");
-  ob->lock_fd = open(p, O_RDWR | O_CREAT | O_CLOEXEC, 0600);
-  if (ob->lock_fd < 0)
-    return kerr_set(msg, KERR_IO, "outbox: state dir %s not writable: %s",
-                    dir, strerror(errno));
-  if (flock(ob->lock_fd, LOCK_EX | LOCK_NB) != 0)
-    return kerr_set(msg, KERR_BUSY, "outbox: %s is in use by another process",
-                    dir);
-  return KERR_OK;
-}
-
-/* sqlite gives the -wal and -shm files the database file's mode, so creating
- * the database 0600 ourselves keeps all three private. */
-static int create_private(outbox *ob, char *msg) {
-  int fd = open(ob->path, O_RDWR | O_CREAT | O_CLOEXEC, 0600);
-  if (fd < 0)
-    return kerr_set(msg, KERR_IO, "outbox: open %s: %s", ob->path,
-                    strerror(errno));
-  int rc = KERR_OK;
-  if (fchmod(fd, 0600) != 0)
-    rc = kerr_set(msg, KERR_IO, "outbox: chmod %s: %s", ob->path,
-                  strerror(errno));
-  close(fd);
-  return rc;
-}
-
-static int configure(outbox *ob, char *msg) {
-  int rc;
-  sqlite3_extended_result_codes(ob->db, 1);
-  sqlite3_busy_timeout(ob->db, 5000);
-  sqlite3_stmt *st = NULL;
-  int src = sqlite3_prepare_v2(ob->db, "PRAGMA journal_mode=WAL", -1, &st, NULL);
-  if (src == SQLITE_OK && (src = sqlite3_step(st)) == SQLITE_ROW) {
-    const char *mode = (const char *)sqlite3_column_text(st, 0);
-    src = mode && strcmp(mode, "wal") == 0 ? SQLITE_OK : SQLITE_CANTOPEN;
-  }
-  sqlite3_finalize(st);
-  if (src != SQLITE_OK)
-    return dberr(ob, src, msg, "journal_mode=WAL");
-  if ((rc = exec(ob, "PRAGMA synchronous=FULL", msg, "open")) ||
-      (rc = exec(ob, "PRAGMA journal_size_limit=4194304", msg, "open")))
-    return rc;
-  if ((rc = migrate(ob, msg)))
-    return rc;
-  for (int i = 0; i < S_COUNT; i++) {
-    src = sqlite3_prepare_v3(ob->db, stmt_sql[i], -1, SQLITE_PREPARE_PERSISTENT,
-                             &ob->st[i], NULL);
-    if (src != SQLITE_OK)
-      return dberr(ob, src, msg, "prepare");
-  }
-  return KERR_OK;
-}
+static const kdb_spec spec = {
+    .name = "outbox",
+    .log = "outbox",
+    .db_file = OUTBOX_FILE,
+    /* The lock keeps a second kiosk process off the queue: outbox_recover()
+     * is only right when nobody else can be in the middle of sending. */
+    .lock_file = "outbox.lock",
+    .migrations = migrations,
+    .nmigrations = SCHEMA_VERSION,
+    .stmts = stmt_sql,
+    .nstmts = S_COUNT,
+};
 
 int outbox_open(const char *dir, outbox **out, char *msg) {
   *out = NULL;
@@ -264,26 +122,8 @@ int outbox_open(const char *dir, outbox **out, char *msg) {
   outbox *ob = calloc(1, sizeof *ob);
   if (!ob)
     return kerr_set(msg, KERR_NOMEM, "outbox: out of memory");
-  ob->lock_fd = -1;
   pthread_mutex_init(&ob->mu, NULL);
-  int rc = mkdirs(dir, msg);
-  if (!rc && snprintf(ob->path, sizeof ob->path, "%s/%s", dir, OUTBOX_FILE) >=
-                 (int)sizeof ob->path)
-    rc = kerr_set(msg, KERR_INVALID, "outbox: state dir path too long");
-  if (!rc)
-    rc = take_lock(ob, dir, msg);
-  if (!rc)
-    rc = create_private(ob, msg);
-  if (!rc) {
-    int src = sqlite3_open_v2(ob->path, &ob->db,
-                              SQLITE_OPEN_READWRITE | SQLITE_OPEN_NOMUTEX,
-                              NULL);
-    if (src != SQLITE_OK)
-      rc = ob->db ? dberr(ob, src, msg, "open")
-                  : kerr_set(msg, KERR_NOMEM, "outbox: sqlite3_open: no memory");
-  }
-  if (!rc)
-    rc = configure(ob, msg);
+  int rc = kdb_open(dir, &spec, &ob->k, msg);
   int moved = 0;
   if (!rc)
     rc = outbox_recover(ob, &moved, msg);
@@ -300,20 +140,9 @@ int outbox_open(const char *dir, outbox **out, char *msg) {
 void outbox_close(outbox *ob) {
   if (!ob)
     return;
-  for (int i = 0; i < S_COUNT; i++)
-    sqlite3_finalize(ob->st[i]);
-  if (ob->db)
-    sqlite3_close(ob->db);
-  if (ob->lock_fd >= 0)
-    close(ob->lock_fd); /* drops the flock */
+  kdb_close(ob->k);
   pthread_mutex_destroy(&ob->mu);
   free(ob);
-}
-
-static sqlite3_stmt *stmt(outbox *ob, int i) {
-  sqlite3_reset(ob->st[i]);
-  sqlite3_clear_bindings(ob->st[i]);
-  return ob->st[i];
 }
 
 static void bind_text_or_null(sqlite3_stmt *st, int i, const char *s) {
@@ -321,18 +150,6 @@ static void bind_text_or_null(sqlite3_stmt *st, int i, const char *s) {
     sqlite3_bind_text(st, i, s, -1, SQLITE_TRANSIENT);
   else
     sqlite3_bind_null(st, i);
-}
-
-/* Runs a statement that returns no row; *changes gets the rows it touched. */
-static int run(outbox *ob, sqlite3_stmt *st, int *changes, char *msg,
-               const char *what) {
-  int rc = sqlite3_step(st);
-  sqlite3_reset(st);
-  if (rc != SQLITE_DONE)
-    return dberr(ob, rc, msg, what);
-  if (changes)
-    *changes = sqlite3_changes(ob->db);
-  return KERR_OK;
 }
 
 static char *dup_col(sqlite3_stmt *st, int col) {
@@ -392,7 +209,7 @@ int outbox_enqueue(outbox *ob, outbox_kind kind, const char *member_id,
   sodium_bin2hex(key, sizeof key, raw, sizeof raw);
 
   pthread_mutex_lock(&ob->mu);
-  sqlite3_stmt *st = stmt(ob, S_INSERT);
+  sqlite3_stmt *st = kdb_stmt(ob->k, S_INSERT);
   sqlite3_bind_int(st, 1, (int)kind);
   bind_text_or_null(st, 2, member_id);
   sqlite3_bind_text(st, 3, key, -1, SQLITE_TRANSIENT);
@@ -400,12 +217,12 @@ int outbox_enqueue(outbox *ob, outbox_kind kind, const char *member_id,
   sqlite3_bind_int64(st, 5, points);
   sqlite3_bind_int64(st, 6, outbox_now_ms());
   int rc = sqlite3_step(st);
-  int64_t id = sqlite3_last_insert_rowid(ob->db);
+  int64_t id = sqlite3_last_insert_rowid(kdb_db(ob->k));
   int ret = KERR_OK;
   if (rc == SQLITE_CONSTRAINT_CHECK)
     ret = kerr_set(msg, KERR_INVALID, "outbox enqueue: body is not JSON");
   else if (rc != SQLITE_DONE)
-    ret = dberr(ob, rc, msg, "enqueue");
+    ret = kdb_err(ob->k, rc, msg, "enqueue");
   sqlite3_reset(st);
   pthread_mutex_unlock(&ob->mu);
   if (ret)
@@ -420,7 +237,7 @@ int outbox_enqueue(outbox *ob, outbox_kind kind, const char *member_id,
 int outbox_claim_next(outbox *ob, int64_t now, outbox_txn *txn, char *msg) {
   memset(txn, 0, sizeof *txn);
   pthread_mutex_lock(&ob->mu);
-  sqlite3_stmt *st = stmt(ob, S_CLAIM);
+  sqlite3_stmt *st = kdb_stmt(ob->k, S_CLAIM);
   sqlite3_bind_int64(st, 1, now);
   int rc = sqlite3_step(st);
   int ret = KERR_OK;
@@ -431,14 +248,14 @@ int outbox_claim_next(outbox *ob, int64_t now, outbox_txn *txn, char *msg) {
     rc = sqlite3_step(st);
     if (ret == KERR_OK && rc != SQLITE_DONE) {
       outbox_txn_free(txn);
-      ret = dberr(ob, rc, msg, "claim");
+      ret = kdb_err(ob->k, rc, msg, "claim");
     } else if (ret) {
       kerr_set(msg, ret, "outbox claim: out of memory");
     }
   } else if (rc == SQLITE_DONE) {
     ret = kerr_set(msg, KERR_NOT_FOUND, "outbox: nothing due");
   } else {
-    ret = dberr(ob, rc, msg, "claim");
+    ret = kdb_err(ob->k, rc, msg, "claim");
   }
   sqlite3_reset(st);
   pthread_mutex_unlock(&ob->mu);
@@ -447,7 +264,7 @@ int outbox_claim_next(outbox *ob, int64_t now, outbox_txn *txn, char *msg) {
 
 int outbox_next_due(outbox *ob, int64_t *when_ms, char *msg) {
   pthread_mutex_lock(&ob->mu);
-  sqlite3_stmt *st = stmt(ob, S_DUE);
+  sqlite3_stmt *st = kdb_stmt(ob->k, S_DUE);
   int rc = sqlite3_step(st);
   int ret = KERR_OK;
   if (rc == SQLITE_ROW && sqlite3_column_type(st, 0) != SQLITE_NULL)
@@ -455,7 +272,7 @@ int outbox_next_due(outbox *ob, int64_t *when_ms, char *msg) {
   else if (rc == SQLITE_ROW)
     ret = kerr_set(msg, KERR_NOT_FOUND, "outbox: nothing pending");
   else
-    ret = dberr(ob, rc, msg, "next_due");
+    ret = kdb_err(ob->k, rc, msg, "next_due");
   sqlite3_reset(st);
   pthread_mutex_unlock(&ob->mu);
   return ret;
@@ -476,7 +293,7 @@ static int finish(outbox *ob, int64_t id, outbox_state to, long status,
                   const char *answer_body, const char *reason, char *msg,
                   const char *what) {
   pthread_mutex_lock(&ob->mu);
-  sqlite3_stmt *st = stmt(ob, S_FINAL);
+  sqlite3_stmt *st = kdb_stmt(ob->k, S_FINAL);
   sqlite3_bind_int64(st, 1, id);
   sqlite3_bind_int(st, 2, (int)to);
   sqlite3_bind_int64(st, 3, status);
@@ -484,7 +301,7 @@ static int finish(outbox *ob, int64_t id, outbox_state to, long status,
   bind_text_or_null(st, 5, reason);
   sqlite3_bind_int64(st, 6, outbox_now_ms());
   int changes = 0;
-  int rc = run(ob, st, &changes, msg, what);
+  int rc = kdb_run(ob->k, st, &changes, msg, what);
   pthread_mutex_unlock(&ob->mu);
   if (rc == KERR_OK && changes == 0)
     return not_sending(ob, id, msg, what);
@@ -506,12 +323,12 @@ int outbox_mark_rejected(outbox *ob, int64_t id, long status,
 int outbox_mark_retry(outbox *ob, int64_t id, int64_t next_ms,
                       const char *error, char *msg) {
   pthread_mutex_lock(&ob->mu);
-  sqlite3_stmt *st = stmt(ob, S_RETRY);
+  sqlite3_stmt *st = kdb_stmt(ob->k, S_RETRY);
   sqlite3_bind_int64(st, 1, id);
   sqlite3_bind_int64(st, 2, next_ms);
   bind_text_or_null(st, 3, error);
   int changes = 0;
-  int rc = run(ob, st, &changes, msg, "retry");
+  int rc = kdb_run(ob->k, st, &changes, msg, "retry");
   pthread_mutex_unlock(&ob->mu);
   if (rc == KERR_OK && changes == 0)
     return not_sending(ob, id, msg, "retry");
@@ -520,12 +337,12 @@ int outbox_mark_retry(outbox *ob, int64_t id, int64_t next_ms,
 
 int outbox_mark_dead(outbox *ob, int64_t id, const char *reason, char *msg) {
   pthread_mutex_lock(&ob->mu);
-  sqlite3_stmt *st = stmt(ob, S_DEAD);
+  sqlite3_stmt *st = kdb_stmt(ob->k, S_DEAD);
   sqlite3_bind_int64(st, 1, id);
   bind_text_or_null(st, 2, reason);
   sqlite3_bind_int64(st, 3, outbox_now_ms());
   int changes = 0;
-  int rc = run(ob, st, &changes, msg, "dead");
+  int rc = kdb_run(ob->k, st, &changes, msg, "dead");
   pthread_mutex_unlock(&ob->mu);
   if (rc == KERR_OK && changes == 0)
     return not_sending(ob, id, msg, "dead");
@@ -535,7 +352,8 @@ int outbox_mark_dead(outbox *ob, int64_t id, const char *reason, char *msg) {
 int outbox_recover(outbox *ob, int *count, char *msg) {
   pthread_mutex_lock(&ob->mu);
   int changes = 0;
-  int rc = run(ob, stmt(ob, S_RECOVER), &changes, msg, "recover");
+  int rc =
+      kdb_run(ob->k, kdb_stmt(ob->k, S_RECOVER), &changes, msg, "recover");
   pthread_mutex_unlock(&ob->mu);
   if (count)
     *count = changes;
@@ -544,9 +362,9 @@ int outbox_recover(outbox *ob, int *count, char *msg) {
 
 int outbox_retry_all(outbox *ob, int64_t now, char *msg) {
   pthread_mutex_lock(&ob->mu);
-  sqlite3_stmt *st = stmt(ob, S_RETRY_ALL);
+  sqlite3_stmt *st = kdb_stmt(ob->k, S_RETRY_ALL);
   sqlite3_bind_int64(st, 1, now);
-  int rc = run(ob, st, NULL, msg, "retry_all");
+  int rc = kdb_run(ob->k, st, NULL, msg, "retry_all");
   pthread_mutex_unlock(&ob->mu);
   return rc;
 }
@@ -554,7 +372,7 @@ int outbox_retry_all(outbox *ob, int64_t now, char *msg) {
 int outbox_get(outbox *ob, int64_t id, outbox_txn *txn, char *msg) {
   memset(txn, 0, sizeof *txn);
   pthread_mutex_lock(&ob->mu);
-  sqlite3_stmt *st = stmt(ob, S_GET);
+  sqlite3_stmt *st = kdb_stmt(ob->k, S_GET);
   sqlite3_bind_int64(st, 1, id);
   int rc = sqlite3_step(st);
   int ret = KERR_OK;
@@ -564,7 +382,7 @@ int outbox_get(outbox *ob, int64_t id, outbox_txn *txn, char *msg) {
   else if (rc == SQLITE_DONE)
     ret = kerr_set(msg, KERR_NOT_FOUND, "outbox: no txn %lld", (long long)id);
   else
-    ret = dberr(ob, rc, msg, "get");
+    ret = kdb_err(ob->k, rc, msg, "get");
   sqlite3_reset(st);
   pthread_mutex_unlock(&ob->mu);
   return ret;
@@ -573,14 +391,14 @@ int outbox_get(outbox *ob, int64_t id, outbox_txn *txn, char *msg) {
 int outbox_stats(outbox *ob, int64_t now, outbox_stats_t *s, char *msg) {
   memset(s, 0, sizeof *s);
   pthread_mutex_lock(&ob->mu);
-  sqlite3_stmt *st = stmt(ob, S_DEPTH);
+  sqlite3_stmt *st = kdb_stmt(ob->k, S_DEPTH);
   int rc = sqlite3_step(st);
   if (rc == SQLITE_ROW) {
     s->depth = sqlite3_column_int64(st, 0);
     if (s->depth > 0 && now > sqlite3_column_int64(st, 1))
       s->oldest_pending_age_ms = now - sqlite3_column_int64(st, 1);
     sqlite3_reset(st);
-    st = stmt(ob, S_COUNTS);
+    st = kdb_stmt(ob->k, S_COUNTS);
     while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
       int64_t n = sqlite3_column_int64(st, 1);
       switch (sqlite3_column_int(st, 0)) {
@@ -591,7 +409,7 @@ int outbox_stats(outbox *ob, int64_t now, outbox_stats_t *s, char *msg) {
       }
     }
   }
-  int ret = rc == SQLITE_DONE ? KERR_OK : dberr(ob, rc, msg, "stats");
+  int ret = rc == SQLITE_DONE ? KERR_OK : kdb_err(ob->k, rc, msg, "stats");
   sqlite3_reset(st);
   pthread_mutex_unlock(&ob->mu);
   return ret;
@@ -604,13 +422,13 @@ int outbox_pending_points_for_member(outbox *ob, const char *member_id,
   if (!member_id || !*member_id)
     return kerr_set(msg, KERR_INVALID, "outbox points: no member id");
   pthread_mutex_lock(&ob->mu);
-  sqlite3_stmt *st = stmt(ob, S_POINTS);
+  sqlite3_stmt *st = kdb_stmt(ob->k, S_POINTS);
   sqlite3_bind_text(st, 1, member_id, -1, SQLITE_TRANSIENT);
   sqlite3_bind_int64(st, 2, code_issued_ms);
   int rc = sqlite3_step(st);
   if (rc == SQLITE_ROW)
     *points = sqlite3_column_int64(st, 0);
-  int ret = rc == SQLITE_ROW ? KERR_OK : dberr(ob, rc, msg, "points");
+  int ret = rc == SQLITE_ROW ? KERR_OK : kdb_err(ob->k, rc, msg, "points");
   sqlite3_reset(st);
   pthread_mutex_unlock(&ob->mu);
   return ret;
@@ -618,10 +436,10 @@ int outbox_pending_points_for_member(outbox *ob, const char *member_id,
 
 int outbox_prune(outbox *ob, int64_t before_ms, int *count, char *msg) {
   pthread_mutex_lock(&ob->mu);
-  sqlite3_stmt *st = stmt(ob, S_PRUNE);
+  sqlite3_stmt *st = kdb_stmt(ob->k, S_PRUNE);
   sqlite3_bind_int64(st, 1, before_ms);
   int changes = 0;
-  int rc = run(ob, st, &changes, msg, "prune");
+  int rc = kdb_run(ob->k, st, &changes, msg, "prune");
   pthread_mutex_unlock(&ob->mu);
   if (count)
     *count = changes;
@@ -630,18 +448,7 @@ int outbox_prune(outbox *ob, int64_t before_ms, int *count, char *msg) {
 
 int outbox_check(outbox *ob, char *msg) {
   pthread_mutex_lock(&ob->mu);
-  sqlite3_stmt *st = NULL;
-  int rc = sqlite3_prepare_v2(ob->db, "PRAGMA integrity_check", -1, &st, NULL);
-  int ret = KERR_OK;
-  if (rc == SQLITE_OK && (rc = sqlite3_step(st)) == SQLITE_ROW) {
-    const char *r = (const char *)sqlite3_column_text(st, 0);
-    if (!r || strcmp(r, "ok") != 0)
-      ret = kerr_set(msg, KERR_DB, "outbox %s: integrity_check: %s", ob->path,
-                     r ? r : "(null)");
-  } else {
-    ret = dberr(ob, rc, msg, "integrity_check");
-  }
-  sqlite3_finalize(st);
+  int rc = kdb_check(ob->k, msg);
   pthread_mutex_unlock(&ob->mu);
-  return ret;
+  return rc;
 }

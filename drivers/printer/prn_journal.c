@@ -1,19 +1,14 @@
 #include "prn_journal.h"
 
-#include <errno.h>
-#include <fcntl.h>
 #include <jansson.h>
-#include <limits.h>
 #include <pthread.h>
 #include <sqlite3.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/file.h>
-#include <sys/stat.h>
 #include <time.h>
-#include <unistd.h>
 
+#include "kdb.h"
 #include "klog.h"
 #include "prn_doc.h"
 #include "prn_layout.h"
@@ -94,11 +89,8 @@ static const char *const stmt_sql[S_COUNT] = {
 };
 
 struct prn_journal {
-  sqlite3 *db;
+  kdb *k;
   pthread_mutex_t mu;
-  int lock_fd;
-  char path[PATH_MAX];
-  sqlite3_stmt *st[S_COUNT];
 };
 
 int64_t prn_journal_now_ms(void) {
@@ -112,139 +104,18 @@ const char *prn_journal_state_name(prn_journal_state s) {
   return (unsigned)s < 4 ? names[s] : "unknown";
 }
 
-/* Keeps sqlite's own message and the file: the admin must read "disk is
- * full" or "attempt to write a readonly database", and where. */
-static int dberr(prn_journal *j, int rc, char *msg, const char *what) {
-  int code = KERR_DB;
-  const char *hint = "";
-  switch (rc & 0xff) {
-  case SQLITE_FULL: code = KERR_IO; hint = "disk full: "; break;
-  case SQLITE_READONLY:
-  case SQLITE_PERM: code = KERR_IO; hint = "state directory not writable: "; break;
-  case SQLITE_IOERR:
-  case SQLITE_CANTOPEN: code = KERR_IO; break;
-  case SQLITE_BUSY:
-  case SQLITE_LOCKED: code = KERR_BUSY; break;
-  case SQLITE_CONSTRAINT: code = KERR_INVALID; break;
-  default: break;
-  }
-  int sys = sqlite3_system_errno(j->db);
-  return kerr_set(msg, code, "print journal %s: %s%s (sqlite code %d%s%s) in %s", what, hint,
-                  sqlite3_errmsg(j->db), rc, sys ? ", " : "", sys ? strerror(sys) : "",
-                  j->path);
-}
-
-static int mkdirs(const char *dir, char *msg) {
-  char p[PATH_MAX];
-  size_t n = strlen(dir);
-  if (n == 0 || n >= sizeof p)
-    return kerr_set(msg, KERR_INVALID, "print journal: bad state dir '%s'", dir);
-  memcpy(p, dir, n + 1);
-  for (size_t i = 1; i <= n; i++) {
-    if (p[i] != '/' && p[i] != '\0')
-      continue;
-    char c = p[i];
-    p[i] = '\0';
-    if (mkdir(p, 0700) != 0 && errno != EEXIST)
-      return kerr_set(msg, KERR_IO, "print journal: state dir %s not writable: mkdir: %s", p,
-                      strerror(errno));
-    p[i] = c;
-  }
-  return KERR_OK;
-}
-
-static int exec(prn_journal *j, const char *sql, char *msg, const char *what) {
-  int rc = sqlite3_exec(j->db, sql, NULL, NULL, NULL);
-  return rc == SQLITE_OK ? KERR_OK : dberr(j, rc, msg, what);
-}
-
-static int migrate(prn_journal *j, char *msg) {
-  sqlite3_stmt *st = NULL;
-  int64_t ver = 0;
-  int rc = sqlite3_prepare_v2(j->db, "PRAGMA user_version", -1, &st, NULL);
-  if (rc == SQLITE_OK && (rc = sqlite3_step(st)) == SQLITE_ROW) {
-    ver = sqlite3_column_int64(st, 0);
-    rc = SQLITE_OK;
-  }
-  sqlite3_finalize(st);
-  if (rc != SQLITE_OK)
-    return dberr(j, rc, msg, "user_version");
-  if (ver > SCHEMA_VERSION)
-    return kerr_set(msg, KERR_DB,
-                    "print journal: %s has schema %lld, this build knows up to %d "
-                    "(written by a newer kiosk?)",
-                    j->path, (long long)ver, SCHEMA_VERSION);
-  while (ver < SCHEMA_VERSION) {
-    char bump[64];
-    snprintf(bump, sizeof bump, "PRAGMA user_version=%lld", (long long)ver + 1);
-    if ((rc = exec(j, "BEGIN IMMEDIATE", msg, "migrate")))
-      return rc;
-    if ((rc = exec(j, migrations[ver], msg, "migrate")) ||
-        (rc = exec(j, bump, msg, "migrate")) || (rc = exec(j, "COMMIT", msg, "migrate"))) {
-      sqlite3_exec(j->db, "ROLLBACK", NULL, NULL, NULL);
-      return rc;
-    }
-    klog_info("prn_journal", "schema of %s migrated to version %lld", j->path,
-              (long long)ver + 1);
-    ver++;
-  }
-  return KERR_OK;
-}
-
-/* prn_journal_recover() is only right when no other process can be in the
- * middle of a print: the lock keeps a second kiosk process off the file. */
-static int take_lock(prn_journal *j, const char *dir, char *msg) {
-  char p[PATH_MAX];
-  if (snprintf(p, sizeof p, "%s/print-journal.lock", dir) >= (int)sizeof p)
-    return kerr_set(msg, KERR_INVALID, "print journal: state dir path too long");
-  j->lock_fd = open(p, O_RDWR | O_CREAT | O_CLOEXEC, 0600);
-  if (j->lock_fd < 0)
-    return kerr_set(msg, KERR_IO, "print journal: state dir %s not writable: %s", dir,
-                    strerror(errno));
-  if (flock(j->lock_fd, LOCK_EX | LOCK_NB) != 0)
-    return kerr_set(msg, KERR_BUSY, "print journal: %s is in use by another process", dir);
-  return KERR_OK;
-}
-
-/* sqlite gives the -wal and -shm files the database file's mode, so creating
- * the database 0600 ourselves keeps all three private (member ids). */
-static int create_private(prn_journal *j, char *msg) {
-  int fd = open(j->path, O_RDWR | O_CREAT | O_CLOEXEC, 0600);
-  if (fd < 0)
-    return kerr_set(msg, KERR_IO, "print journal: state directory not writable: open %s: %s",
-                    j->path, strerror(errno));
-  int rc = KERR_OK;
-  if (fchmod(fd, 0600) != 0)
-    rc = kerr_set(msg, KERR_IO, "print journal: chmod %s: %s", j->path, strerror(errno));
-  close(fd);
-  return rc;
-}
-
-static int configure(prn_journal *j, char *msg) {
-  int rc;
-  sqlite3_extended_result_codes(j->db, 1);
-  sqlite3_busy_timeout(j->db, 5000);
-  sqlite3_stmt *st = NULL;
-  int src = sqlite3_prepare_v2(j->db, "PRAGMA journal_mode=WAL", -1, &st, NULL);
-  if (src == SQLITE_OK && (src = sqlite3_step(st)) == SQLITE_ROW) {
-    const char *mode = (const char *)sqlite3_column_text(st, 0);
-    src = mode && strcmp(mode, "wal") == 0 ? SQLITE_OK : SQLITE_CANTOPEN;
-  }
-  sqlite3_finalize(st);
-  if (src != SQLITE_OK)
-    return dberr(j, src, msg, "journal_mode=WAL");
-  if ((rc = exec(j, "PRAGMA synchronous=FULL", msg, "open")) ||
-      (rc = exec(j, "PRAGMA journal_size_limit=4194304", msg, "open")) ||
-      (rc = migrate(j, msg)))
-    return rc;
-  for (int i = 0; i < S_COUNT; i++) {
-    src = sqlite3_prepare_v3(j->db, stmt_sql[i], -1, SQLITE_PREPARE_PERSISTENT, &j->st[i],
-                             NULL);
-    if (src != SQLITE_OK)
-      return dberr(j, src, msg, "prepare");
-  }
-  return KERR_OK;
-}
+static const kdb_spec spec = {
+    .name = "print journal",
+    .log = "prn_journal",
+    .db_file = PRN_JOURNAL_FILE,
+    /* prn_journal_recover() is only right when no other process can be in
+     * the middle of a print: the lock keeps a second kiosk process off. */
+    .lock_file = "print-journal.lock",
+    .migrations = migrations,
+    .nmigrations = SCHEMA_VERSION,
+    .stmts = stmt_sql,
+    .nstmts = S_COUNT,
+};
 
 int prn_journal_open(const char *dir, prn_journal **out, char *msg) {
   *out = NULL;
@@ -253,25 +124,8 @@ int prn_journal_open(const char *dir, prn_journal **out, char *msg) {
   prn_journal *j = calloc(1, sizeof *j);
   if (!j)
     return kerr_set(msg, KERR_NOMEM, "print journal: out of memory");
-  j->lock_fd = -1;
   pthread_mutex_init(&j->mu, NULL);
-  int rc = mkdirs(dir, msg);
-  if (!rc && snprintf(j->path, sizeof j->path, "%s/%s", dir, PRN_JOURNAL_FILE) >=
-                 (int)sizeof j->path)
-    rc = kerr_set(msg, KERR_INVALID, "print journal: state dir path too long");
-  if (!rc)
-    rc = take_lock(j, dir, msg);
-  if (!rc)
-    rc = create_private(j, msg);
-  if (!rc) {
-    int src = sqlite3_open_v2(j->path, &j->db, SQLITE_OPEN_READWRITE | SQLITE_OPEN_NOMUTEX,
-                              NULL);
-    if (src != SQLITE_OK)
-      rc = j->db ? dberr(j, src, msg, "open")
-                 : kerr_set(msg, KERR_NOMEM, "print journal: sqlite3_open: no memory");
-  }
-  if (!rc)
-    rc = configure(j, msg);
+  int rc = kdb_open(dir, &spec, &j->k, msg);
   int moved = 0;
   if (!rc)
     rc = prn_journal_recover(j, &moved, msg);
@@ -289,20 +143,9 @@ int prn_journal_open(const char *dir, prn_journal **out, char *msg) {
 void prn_journal_close(prn_journal *j) {
   if (!j)
     return;
-  for (int i = 0; i < S_COUNT; i++)
-    sqlite3_finalize(j->st[i]);
-  if (j->db)
-    sqlite3_close(j->db);
-  if (j->lock_fd >= 0)
-    close(j->lock_fd); /* drops the flock */
+  kdb_close(j->k);
   pthread_mutex_destroy(&j->mu);
   free(j);
-}
-
-static sqlite3_stmt *stmt(prn_journal *j, int i) {
-  sqlite3_reset(j->st[i]);
-  sqlite3_clear_bindings(j->st[i]);
-  return j->st[i];
 }
 
 static int check_code(const char *code, char *msg) {
@@ -322,11 +165,11 @@ static int not_found(const char *code, char *msg) {
  * body with other spacing or key order still counts as the same). */
 static int same_owe(prn_journal *j, const char *code, const char *txn_id, const char *json,
                     char *msg) {
-  sqlite3_stmt *st = stmt(j, S_SAME);
+  sqlite3_stmt *st = kdb_stmt(j->k, S_SAME);
   sqlite3_bind_text(st, 1, code, -1, SQLITE_TRANSIENT);
   int rc = sqlite3_step(st);
   if (rc != SQLITE_ROW) {
-    int ret = rc == SQLITE_DONE ? not_found(code, msg) : dberr(j, rc, msg, "owe");
+    int ret = rc == SQLITE_DONE ? not_found(code, msg) : kdb_err(j->k, rc, msg, "owe");
     sqlite3_reset(st);
     return ret;
   }
@@ -375,7 +218,7 @@ int prn_journal_owe(prn_journal *j, const char *code, const char *txn_id,
                     v.voucher_code);
 
   pthread_mutex_lock(&j->mu);
-  sqlite3_stmt *st = stmt(j, S_INSERT);
+  sqlite3_stmt *st = kdb_stmt(j->k, S_INSERT);
   sqlite3_bind_text(st, 1, code, -1, SQLITE_TRANSIENT);
   sqlite3_bind_text(st, 2, txn_id, -1, SQLITE_TRANSIENT);
   if (member_id && *member_id)
@@ -384,11 +227,9 @@ int prn_journal_owe(prn_journal *j, const char *code, const char *txn_id,
     sqlite3_bind_null(st, 3);
   sqlite3_bind_text(st, 4, voucher_json, -1, SQLITE_TRANSIENT);
   sqlite3_bind_int64(st, 5, prn_journal_now_ms());
-  int src = sqlite3_step(st);
-  sqlite3_reset(st);
-  if (src != SQLITE_DONE)
-    rc = dberr(j, src, msg, "owe");
-  else if (sqlite3_changes(j->db) == 0)
+  int changes = 0;
+  rc = kdb_run(j->k, st, &changes, msg, "owe");
+  if (!rc && changes == 0)
     rc = same_owe(j, code, txn_id, voucher_json, msg);
   pthread_mutex_unlock(&j->mu);
   return rc;
@@ -410,7 +251,7 @@ typedef struct {
 static int peek(prn_journal *j, const char *code, peek_row *p, char *msg) {
   memset(p, 0, sizeof *p);
   pthread_mutex_lock(&j->mu);
-  sqlite3_stmt *st = stmt(j, S_PEEK);
+  sqlite3_stmt *st = kdb_stmt(j->k, S_PEEK);
   sqlite3_bind_text(st, 1, code, -1, SQLITE_TRANSIENT);
   int rc = sqlite3_step(st), ret = KERR_OK;
   if (rc == SQLITE_ROW) {
@@ -423,7 +264,7 @@ static int peek(prn_journal *j, const char *code, peek_row *p, char *msg) {
     if (!p->json)
       ret = kerr_set(msg, KERR_NOMEM, "print journal: out of memory");
   } else {
-    ret = rc == SQLITE_DONE ? not_found(code, msg) : dberr(j, rc, msg, "begin");
+    ret = rc == SQLITE_DONE ? not_found(code, msg) : kdb_err(j->k, rc, msg, "begin");
   }
   sqlite3_reset(st);
   pthread_mutex_unlock(&j->mu);
@@ -477,10 +318,10 @@ int prn_journal_begin(prn_journal *j, const char *code, prn_journal_render_fn re
   /* State and bytes in one transaction: one fsync, and never a PRINTING
    * row without the bytes it was begun with. */
   pthread_mutex_lock(&j->mu);
-  rc = exec(j, "BEGIN IMMEDIATE", msg, "begin");
+  rc = kdb_exec(j->k, "BEGIN IMMEDIATE", msg, "begin");
   int src = SQLITE_DONE, changes = 0;
   if (!rc) {
-    sqlite3_stmt *st = stmt(j, S_BEGIN);
+    sqlite3_stmt *st = kdb_stmt(j->k, S_BEGIN);
     sqlite3_bind_text(st, 1, code, -1, SQLITE_TRANSIENT);
     sqlite3_bind_int(st, 3, v.reprint);
     sqlite3_bind_int64(st, 4, prn_journal_now_ms());
@@ -488,11 +329,11 @@ int prn_journal_begin(prn_journal *j, const char *code, prn_journal_render_fn re
     sqlite3_bind_int(st, 6, p.maybe_printed);
     sqlite3_bind_int(st, 7, p.attempts);
     src = sqlite3_step(st);
-    changes = sqlite3_changes(j->db);
+    changes = sqlite3_changes(kdb_db(j->k));
     sqlite3_reset(st);
   }
   if (!rc && src == SQLITE_DONE && changes == 1) {
-    sqlite3_stmt *st = stmt(j, S_JOB);
+    sqlite3_stmt *st = kdb_stmt(j->k, S_JOB);
     sqlite3_bind_int64(st, 1, p.id);
     sqlite3_bind_blob64(st, 2, bytes, len, SQLITE_STATIC);
     src = sqlite3_step(st);
@@ -500,14 +341,14 @@ int prn_journal_begin(prn_journal *j, const char *code, prn_journal_render_fn re
     sqlite3_clear_bindings(st); /* bytes were bound SQLITE_STATIC */
   }
   if (!rc && src != SQLITE_DONE)
-    rc = dberr(j, src, msg, "begin");
+    rc = kdb_err(j->k, src, msg, "begin");
   else if (!rc && changes == 0)
     rc = kerr_set(msg, KERR_BUSY, "print journal: voucher %s changed while its job was "
                   "built; try again", code);
   if (!rc)
-    rc = exec(j, "COMMIT", msg, "begin");
+    rc = kdb_exec(j->k, "COMMIT", msg, "begin");
   if (rc)
-    sqlite3_exec(j->db, "ROLLBACK", NULL, NULL, NULL);
+    sqlite3_exec(kdb_db(j->k), "ROLLBACK", NULL, NULL, NULL);
   pthread_mutex_unlock(&j->mu);
   if (rc) {
     free(bytes);
@@ -539,7 +380,7 @@ int prn_journal_finish(prn_journal *j, const char *code, prn_job_phase phase,
   if (phase != PRN_JOB_REFUSED && phase != PRN_JOB_FAILED && phase != PRN_JOB_DONE)
     return kerr_set(msg, KERR_INVALID, "print journal: bad job phase %d", (int)phase);
   pthread_mutex_lock(&j->mu);
-  sqlite3_stmt *st = stmt(j, S_FINISH);
+  sqlite3_stmt *st = kdb_stmt(j->k, S_FINISH);
   sqlite3_bind_text(st, 1, code, -1, SQLITE_TRANSIENT);
   sqlite3_bind_int(st, 2, phase == PRN_JOB_DONE ? 2 : phase == PRN_JOB_FAILED ? 1 : 0);
   if (error && *error)
@@ -555,7 +396,7 @@ int prn_journal_finish(prn_journal *j, const char *code, prn_job_phase phase,
   }
   sqlite3_reset(st);
   if (src != SQLITE_DONE)
-    rc = dberr(j, src, msg, "finish");
+    rc = kdb_err(j->k, src, msg, "finish");
   pthread_mutex_unlock(&j->mu);
   if (rc)
     return rc;
@@ -568,14 +409,12 @@ int prn_journal_finish(prn_journal *j, const char *code, prn_job_phase phase,
 
 int prn_journal_recover(prn_journal *j, int *count, char *msg) {
   pthread_mutex_lock(&j->mu);
-  sqlite3_stmt *st = stmt(j, S_RECOVER);
+  sqlite3_stmt *st = kdb_stmt(j->k, S_RECOVER);
   sqlite3_bind_int64(st, 1, prn_journal_now_ms());
-  int src = sqlite3_step(st), rc = KERR_OK;
-  sqlite3_reset(st);
-  if (src != SQLITE_DONE)
-    rc = dberr(j, src, msg, "recover");
+  int changes = 0;
+  int rc = kdb_run(j->k, st, &changes, msg, "recover");
   if (count)
-    *count = rc ? 0 : sqlite3_changes(j->db);
+    *count = changes;
   pthread_mutex_unlock(&j->mu);
   return rc;
 }
@@ -585,16 +424,13 @@ int prn_journal_reprint(prn_journal *j, const char *code, const char *reason, ch
   if (rc)
     return rc;
   pthread_mutex_lock(&j->mu);
-  sqlite3_stmt *st = stmt(j, S_REPRINT);
+  sqlite3_stmt *st = kdb_stmt(j->k, S_REPRINT);
   sqlite3_bind_text(st, 1, code, -1, SQLITE_TRANSIENT);
   sqlite3_bind_text(st, 2, reason && *reason ? reason : "reprint requested", -1,
                     SQLITE_TRANSIENT);
   sqlite3_bind_int64(st, 3, prn_journal_now_ms());
-  int src = sqlite3_step(st);
-  int changes = sqlite3_changes(j->db);
-  sqlite3_reset(st);
-  if (src != SQLITE_DONE)
-    rc = dberr(j, src, msg, "reprint");
+  int changes = 0;
+  rc = kdb_run(j->k, st, &changes, msg, "reprint");
   pthread_mutex_unlock(&j->mu);
   if (!rc && changes == 0)
     return not_in(j, code, "printed", msg);
@@ -654,14 +490,14 @@ int prn_journal_get(prn_journal *j, const char *code, prn_journal_entry *e, char
   if (rc)
     return rc;
   pthread_mutex_lock(&j->mu);
-  sqlite3_stmt *st = stmt(j, S_GET);
+  sqlite3_stmt *st = kdb_stmt(j->k, S_GET);
   sqlite3_bind_text(st, 1, code, -1, SQLITE_TRANSIENT);
   int src = sqlite3_step(st);
   if (src == SQLITE_ROW)
     rc = read_row(st, e) ? kerr_set(msg, KERR_NOMEM, "print journal: out of memory")
                          : KERR_OK;
   else
-    rc = src == SQLITE_DONE ? not_found(code, msg) : dberr(j, src, msg, "get");
+    rc = src == SQLITE_DONE ? not_found(code, msg) : kdb_err(j->k, src, msg, "get");
   sqlite3_reset(st);
   pthread_mutex_unlock(&j->mu);
   return rc;
@@ -684,7 +520,7 @@ static int each(prn_journal *j, sqlite3_stmt *st, prn_journal_list_fn cb, void *
       break;
   }
   if (!rc && src != SQLITE_ROW && src != SQLITE_DONE)
-    rc = dberr(j, src, msg, "list");
+    rc = kdb_err(j->k, src, msg, "list");
   sqlite3_reset(st);
   return rc;
 }
@@ -694,7 +530,7 @@ int prn_journal_list(prn_journal *j, unsigned filter, prn_journal_list_fn cb, vo
   if (!cb)
     return kerr_set(msg, KERR_INVALID, "print journal: list without a callback");
   pthread_mutex_lock(&j->mu);
-  sqlite3_stmt *st = stmt(j, S_LIST);
+  sqlite3_stmt *st = kdb_stmt(j->k, S_LIST);
   sqlite3_bind_int(st, 1, (int)(filter & PRN_JOURNAL_ANY));
   int rc = each(j, st, cb, ctx, msg);
   pthread_mutex_unlock(&j->mu);
@@ -706,7 +542,7 @@ int prn_journal_owed_for_member(prn_journal *j, const char *member_id,
   if (!member_id || !*member_id || !cb)
     return kerr_set(msg, KERR_INVALID, "print journal: no member id or callback");
   pthread_mutex_lock(&j->mu);
-  sqlite3_stmt *st = stmt(j, S_MEMBER);
+  sqlite3_stmt *st = kdb_stmt(j->k, S_MEMBER);
   sqlite3_bind_text(st, 1, member_id, -1, SQLITE_TRANSIENT);
   int rc = each(j, st, cb, ctx, msg);
   pthread_mutex_unlock(&j->mu);
@@ -715,18 +551,7 @@ int prn_journal_owed_for_member(prn_journal *j, const char *member_id,
 
 int prn_journal_check(prn_journal *j, char *msg) {
   pthread_mutex_lock(&j->mu);
-  sqlite3_stmt *st = NULL;
-  int src = sqlite3_prepare_v2(j->db, "PRAGMA integrity_check", -1, &st, NULL);
-  int rc = KERR_OK;
-  if (src == SQLITE_OK && (src = sqlite3_step(st)) == SQLITE_ROW) {
-    const char *r = (const char *)sqlite3_column_text(st, 0);
-    if (!r || strcmp(r, "ok") != 0)
-      rc = kerr_set(msg, KERR_DB, "print journal %s: integrity_check: %s", j->path,
-                    r ? r : "(null)");
-  } else {
-    rc = dberr(j, src, msg, "integrity_check");
-  }
-  sqlite3_finalize(st);
+  int rc = kdb_check(j->k, msg);
   pthread_mutex_unlock(&j->mu);
   return rc;
 }
