@@ -11,14 +11,18 @@
 #include <unistd.h>
 
 #include "apiw.h"
+#include "catalog.h"
 #include "demo_central.h"
 #include "events.h"
 #include "klog.h"
+#include "pin.h"
 #include "scanw.h"
 #include "script_run.h"
+#include "txn.h"
 #include "ui.h"
 
-enum { TAG_CONFIG = 1, TAG_DEMO_MEMBERS, TAG_DEMO_CODE, TAG_RESOLVE };
+enum { TAG_CONFIG = 1, TAG_DEMO_MEMBERS, TAG_DEMO_CODE, TAG_RESOLVE,
+       TAG_REFRESH };
 
 #define CONFIG_RETRY_MS 5000
 #define TOAST_MS 2500
@@ -99,6 +103,7 @@ static void sync_screen(app *a) {
   session_state st = session_state_of(a->ses);
   const screen_ops *want =
       st == SESSION_ACTIVE || st == SESSION_ENDING ? &scr_member : &scr_attract;
+  if (want == &scr_attract) scr_parking_forget();
   if (screen_top(a) != want)
     screen_replace(a, want);
   else
@@ -109,6 +114,18 @@ void app_end_session(app *a) {
   session_end(a->ses);
   klog_info("app", "session ended");
   sync_screen(a);
+}
+
+void app_refresh_member(app *a) {
+  const session_member *m = session_member_of(a->ses);
+  if (!m) return;
+  char path[96];
+  snprintf(path, sizeof path, "/v1/members/%s", m->id);
+  submit(a, TAG_REFRESH, session_generation(a->ses), "GET", path, NULL);
+}
+
+int app_request(app *a, int tag, const char *method, const char *path) {
+  return submit(a, tag, session_generation(a->ses), method, path, NULL);
 }
 
 void app_scan_payload(app *a, const char *payload, size_t len) {
@@ -160,6 +177,21 @@ void app_demo_scan(app *a, int index) {
   app_dirty(a);
 }
 
+/* Free parking hours a day by tier, and the points price of an hour. */
+static void got_parking_prices(app *a, const json_t *b) {
+  size_t i;
+  const json_t *t;
+  json_array_foreach(json_object_get(b, "tiers"), i, t) {
+    const char *code = json_string_value(json_object_get(t, "code"));
+    json_int_t h = json_integer_value(json_object_get(t, "parking_free_hours"));
+    if (code && h >= 0 && h <= 24)
+      a->park_free_hours[theme_tier_index(code)] = (int)h;
+  }
+  json_int_t pph =
+      json_integer_value(json_object_get(b, "parking_points_per_hour"));
+  a->park_points_per_hour = pph > 0 && pph < 1000000 ? (int)pph : 0;
+}
+
 static void got_config(app *a, const json_t *b) {
   const json_t *mall = json_object_get(b, "mall_name");
   const char *zh = json_string_value(json_object_get(mall, "zh"));
@@ -185,6 +217,7 @@ static void got_config(app *a, const json_t *b) {
     a->policy.max_age_s = json_integer_value(age);
   if (json_is_integer(fut) && json_integer_value(fut) >= 0)
     a->policy.max_future_s = json_integer_value(fut);
+  got_parking_prices(a, b);
   a->config_state = APP_CONFIG_OK;
   klog_info("app", "central config loaded");
   if (a->opt.demo && !a->n_demo)
@@ -280,6 +313,22 @@ static void handle_api(app *a, apiw_result *r) {
     sync_screen(a);
     break;
   }
+  case APP_TAG_PARKING:
+    scr_parking_answer(a, (unsigned)(uintptr_t)r->user, r->rc, r->resp.status,
+                       r->rc == KERR_OK ? r->resp.body : NULL);
+    break;
+  case APP_TAG_ADMIN:
+    scr_admin_answer(a, r->rc, r->resp.status,
+                     r->rc == KERR_OK ? r->resp.body : NULL);
+    break;
+  case TAG_REFRESH: {
+    kerr_msg msg = "";
+    if (ok && session_refresh(a->ses, (unsigned)(uintptr_t)r->user,
+                              r->resp.body, msg) != 0)
+      klog_warn("app", "member profile: %s", msg);
+    screen_relayout(a);
+    break;
+  }
   }
   apiw_result_free(r);
 }
@@ -308,6 +357,13 @@ int app_handle_event(app *a, const SDL_Event *ev) {
     handle_scan(a, ev->user.data1);
     return 1;
   case EVENTS_WAKE:
+    return 1;
+  case EVENTS_TXN:
+  case EVENTS_PRN:
+    txn_handle_event(a, ev);
+    return 1;
+  case EVENTS_CAT:
+    catalog_handle(a, ev->user.data1);
     return 1;
   default:
     break;
@@ -388,6 +444,10 @@ uint64_t app_tick(app *a, uint64_t now) {
       next = a->toast_until;
     }
   }
+  uint64_t jt = txn_tick(a, now);
+  if (jt < next) next = jt;
+  jt = screen_tick(a, now);
+  if (jt < next) next = jt;
   if (a->config_state == APP_CONFIG_FAILED && a->api_inflight == 0) {
     if (now >= config_retry_at) {
       a->config_state = APP_CONFIG_LOADING;
@@ -400,7 +460,8 @@ uint64_t app_tick(app *a, uint64_t now) {
 }
 
 int app_settled(const app *a) {
-  return a->api_inflight == 0 && a->scan_inflight == 0 && !a->has_pending_scan;
+  return a->api_inflight == 0 && a->scan_inflight == 0 && !a->has_pending_scan &&
+         !txn_busy(a) && catalog_settled(a);
 }
 
 static void draw_toast(app *a) {
@@ -511,6 +572,8 @@ int app_open(app *a, const app_options *opt, char *msg) {
                    .ca_file = a->cfg.ca_file[0] ? a->cfg.ca_file : NULL};
   rc = apiw_start(&ac, on_api_done, a, &a->api, msg);
   if (!rc) rc = scanw_start(on_scan_done, a, &a->scan, msg);
+  if (!rc) rc = txn_open(a, msg);
+  if (!rc) rc = catalog_open(a, msg);
   if (rc) return rc;
   a->config_state = APP_CONFIG_LOADING;
   submit(a, TAG_CONFIG, 0, "GET", "/v1/kiosk/config", NULL);
@@ -526,6 +589,8 @@ static void drain_events(app *a) {
     int k = events_kind_of(&ev);
     if (k == EVENTS_API) apiw_result_free(ev.user.data1);
     if (k == EVENTS_SCAN) scanw_result_free(ev.user.data1);
+    if (k == EVENTS_TXN || k == EVENTS_PRN) txn_drop_event(&ev);
+    if (k == EVENTS_CAT) catalog_result_free(ev.user.data1);
   }
   (void)a;
 }
@@ -535,6 +600,10 @@ void app_close(app *a) {
    * events that must be freed, not handled. */
   if (a->api) apiw_stop(a->api);
   if (a->scan) scanw_stop(a->scan);
+  scr_admin_close(); /* its worker reads the queue and the journal */
+  /* Before TTF_Quit: the printer worker renders with SDL_ttf. */
+  txn_close(a);
+  catalog_close(a);
   if (a->win) drain_events(a);
   a->api = NULL;
   a->scan = NULL;
@@ -542,6 +611,8 @@ void app_close(app *a) {
   a->script = NULL;
   session_free(a->ses);
   a->ses = NULL;
+  pin_free(a->pin);
+  a->pin = NULL;
   text_free(a->tx);
   draw_free(a->dr);
   a->tx = NULL;

@@ -31,6 +31,9 @@ typedef struct apiw apiw;
 typedef struct scanw scanw;
 typedef struct demo_central demo_central;
 typedef struct script_run script_run;
+typedef struct catalog catalog;
+typedef struct txn txn;
+typedef struct pin pin;
 
 enum { APP_ZH = 0, APP_EN = 1 };
 enum { APP_CONFIG_LOADING = 0, APP_CONFIG_OK = 1, APP_CONFIG_FAILED = -1 };
@@ -104,6 +107,18 @@ struct app {
   int quit;
   int exit_code;
   script_run *script;
+
+  /* Journeys (issue 7): catalog cache and images, transactions and the
+   * printer worker (catalog.h, txn.h). */
+  catalog *catalog;
+  txn *txn;
+
+  /* Parking and admin (issue 7, parts 5 and 8): what parking costs, from
+   * the central's config, and the admin PIN guard (pin.h; made when the
+   * admin screen first opens). */
+  int park_free_hours[4]; /* a day, by tier index (theme_tier_index) */
+  int park_points_per_hour;
+  pin *pin;
 };
 
 int app_open(app *a, const app_options *opt, char *msg);
@@ -127,6 +142,17 @@ void app_demo_scan(app *a, int index);
 /* Ends the member's session now and goes back to attract. */
 void app_end_session(app *a);
 void app_toast(app *a, const char *msgid);
+/* Fetches the member's profile again (balance after a transaction). */
+void app_refresh_member(app *a);
+
+/* Requests of the parking and admin screens, off the UI thread (apiw). The
+ * answer comes back to scr_parking_answer() or scr_admin_answer() with the
+ * session generation of the time of asking. */
+enum { APP_TAG_PARKING = 100, APP_TAG_ADMIN = 101 };
+int app_request(app *a, int tag, const char *method, const char *path);
+void scr_parking_answer(app *a, unsigned gen, int rc, long status,
+                        const json_t *body);
+void scr_admin_answer(app *a, int rc, long status, const json_t *body);
 
 /* Routes one SDL event; 1 when the frame must be redrawn. */
 int app_handle_event(app *a, const SDL_Event *ev);

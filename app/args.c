@@ -17,6 +17,8 @@ void args_usage(FILE *f) {
       "  --size WxH          window size (default 1080x1920, portrait)\n"
       "  --lang zh_CN|en     start language\n"
       "  --script FILE       run a test or tour script, then exit\n"
+      "  --hash-pin          read an admin PIN on stdin and print the\n"
+      "                      [admin] pin_hash line for the config\n"
       "  --help, --version\n",
       f);
 }
@@ -46,6 +48,8 @@ int args_parse(int argc, char **argv, args *out, char *msg) {
       out->opt.windowed = 1;
     } else if (!strcmp(a, "--check-config")) {
       out->check_config = 1;
+    } else if (!strcmp(a, "--hash-pin")) {
+      out->hash_pin = 1;
     } else if (!strcmp(a, "--central")) {
       if ((rc = need(argc, argv, &i, &v, msg))) return rc;
       if (strncmp(v, "http://", 7) && strncmp(v, "https://", 8))

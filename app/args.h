@@ -18,6 +18,7 @@ typedef struct {
   app_options opt;
   const char *config; /* NULL: the default path */
   int check_config;
+  int hash_pin; /* --hash-pin: read a PIN on stdin, print its hash */
 } args;
 
 int args_parse(int argc, char **argv, args *out, char *msg);

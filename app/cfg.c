@@ -7,7 +7,12 @@
 #include <stdlib.h>
 #include <string.h>
 
-typedef enum { K_STR, K_INT, K_BOOL, K_RENDERER, K_SIZE, K_LANG, K_URL } kind;
+#include "prn_transport.h"
+
+typedef enum {
+  K_STR, K_INT, K_BOOL, K_RENDERER, K_SIZE, K_LANG, K_URL,
+  K_PRN_URI, K_PRN_WIDTH, K_PRN_MODE, K_OFFLINE, K_PIN_HASH
+} kind;
 
 typedef struct {
   const char *section;
@@ -45,6 +50,16 @@ static const key keys[] = {
     INT("ui", "idle_timeout_s", idle_timeout_s, 5, 3600),
     INT("ui", "countdown_s", countdown_s, 0, 60),
     INT("ui", "notice_s", notice_s, 1, 30),
+    {"printer", "uri", K_PRN_URI, offsetof(cfg, printer_uri),
+     sizeof(((cfg *)0)->printer_uri), 0, 0, 0},
+    {"printer", "width", K_PRN_WIDTH, offsetof(cfg, printer_width), 0, 0, 0, 0},
+    {"printer", "mode", K_PRN_MODE, offsetof(cfg, printer_raster), 0, 0, 0, 0},
+    {"offline", "mode", K_OFFLINE, offsetof(cfg, offline_items), 0, 0, 0, 0},
+    INT("offline", "deadline_ms", online_deadline_ms, 500, 30000),
+    {"admin", "pin_hash", K_PIN_HASH, offsetof(cfg, admin_pin_hash),
+     sizeof(((cfg *)0)->admin_pin_hash), 0, 0, 0},
+    {"admin", "allow_exit", K_BOOL, offsetof(cfg, admin_allow_exit),
+     sizeof(int), 0, 0, 0},
 };
 #define NKEYS (sizeof keys / sizeof keys[0])
 
@@ -63,6 +78,10 @@ void cfg_defaults(cfg *c) {
   c->idle_timeout_s = 45;
   c->countdown_s = 10;
   c->notice_s = 4;
+  c->printer_width = 576;
+  c->printer_raster = 1;
+  c->offline_items = 1;
+  c->online_deadline_ms = 3000;
 }
 
 void cfg_demo_identity(cfg *c) {
@@ -109,7 +128,8 @@ typedef struct {
   int failed;
 } parse_ctx;
 
-static const char *sections[] = {"kiosk", "central", "display", "ui"};
+static const char *sections[] = {"kiosk", "central", "display", "ui",
+                                 "printer", "offline", "admin"};
 #define NSECTIONS (sizeof sections / sizeof sections[0])
 
 static char *reader(char *buf, int size, void *stream) {
@@ -178,6 +198,41 @@ static int set_value(parse_ctx *p, const key *k, const char *v) {
     if (cfg_parse_size(v, &p->c->width, &p->c->height) != 0)
       return fail(p, p->line, "size must be WIDTHxHEIGHT (240..8192), not ", v,
                   "");
+    return 1;
+  case K_PRN_URI: {
+    prn_uri u;
+    kerr_msg why;
+    if (strlen(v) >= k->size)
+      return fail(p, p->line, "value too long for ", k->name, "");
+    if (prn_transport_parse(v, &u, why) != 0)
+      return fail(p, p->line, "printer uri: ", why, "");
+    memcpy(base, v, strlen(v) + 1);
+    return 1;
+  }
+  case K_PRN_WIDTH:
+    if (strcmp(v, "576") && strcmp(v, "512") && strcmp(v, "384"))
+      return fail(p, p->line, "printer width must be 576, 512 or 384, not ", v,
+                  "");
+    p->c->printer_width = (int)strtol(v, NULL, 10);
+    return 1;
+  case K_PRN_MODE:
+    if (strcmp(v, "raster") && strcmp(v, "text"))
+      return fail(p, p->line, "printer mode must be raster or text, not ", v,
+                  "");
+    p->c->printer_raster = strcmp(v, "raster") == 0;
+    return 1;
+  case K_PIN_HASH:
+    if (strncmp(v, "$argon2id$", 10) != 0 || strlen(v) >= k->size)
+      return fail(p, p->line,
+                  "pin_hash must be what kiosk --hash-pin prints ($argon2id$...)",
+                  "", "");
+    memcpy(base, v, strlen(v) + 1);
+    return 1;
+  case K_OFFLINE:
+    if (strcmp(v, "off") && strcmp(v, "offline_items"))
+      return fail(p, p->line, "offline mode must be off or offline_items, not ",
+                  v, "");
+    p->c->offline_items = strcmp(v, "offline_items") == 0;
     return 1;
   }
   return fail(p, p->line, "internal: unhandled key type", "", "");

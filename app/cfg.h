@@ -6,6 +6,12 @@
  *   [display] renderer = software|accelerated, fullscreen, size = WxH
  *   [ui]      language, font_regular, font_bold, font_face,
  *             idle_timeout_s, countdown_s, notice_s
+ *   [printer] uri (file:PATH | tcp:HOST:PORT | usb: | usb:VID:PID),
+ *             width = 576|512|384, mode = raster|text
+ *   [offline] mode = off|offline_items, deadline_ms (the online answer's
+ *             wait before a transaction counts as queued)
+ *   [admin]   pin_hash (crypto_pwhash_str of the PIN: kiosk --hash-pin;
+ *             none: no admin screen, but 2580 in demo mode), allow_exit
  *
  * packaging/kiosk.conf.example documents every key. Contract: cfg_load()
  * either fills the whole struct or fails with KERR_CONFIG and a message
@@ -38,6 +44,14 @@ typedef struct {
   int idle_timeout_s;
   int countdown_s;
   int notice_s;
+  char printer_uri[CFG_STR_MAX]; /* "" = demo: file:<state>/printer/voucher,
+                                    else usb: */
+  int printer_width;             /* dots: 576, 512 or 384 */
+  int printer_raster;            /* 1 raster (default), 0 printer text */
+  int offline_items;             /* [offline] mode: 1 offline_items, 0 off */
+  int online_deadline_ms;
+  char admin_pin_hash[128]; /* "$argon2id$..." or "" */
+  int admin_allow_exit;     /* the admin screen offers "exit to system" */
 } cfg;
 
 #define CFG_DEFAULT_PATH "/etc/kiosk/kiosk.conf"

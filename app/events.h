@@ -16,6 +16,9 @@ typedef enum {
   EVENTS_API,  /* data1: apiw_result *, free with apiw_result_free */
   EVENTS_SCAN, /* data1: scanw_result *, free with scanw_result_free */
   EVENTS_WAKE, /* no data: something changed, redraw */
+  EVENTS_TXN,  /* data1: sync_event *, free with sync_event_free (txn.h) */
+  EVENTS_PRN,  /* data1: prnw_result *, free with prnw_result_free */
+  EVENTS_CAT,  /* data1: catalog_result *, free with catalog_result_free */
   EVENTS_COUNT
 } events_kind;
 

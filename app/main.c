@@ -1,4 +1,5 @@
 /* kiosk: the mall member kiosk. Everything but this file is in kiosk_app. */
+#include <sodium.h>
 #include <stdio.h>
 #include <string.h>
 
@@ -6,11 +7,32 @@
 #include "args.h"
 #include "cfg.h"
 #include "klog.h"
+#include "pin.h"
 #include "script.h"
 #include "script_run.h"
 #include "ui.h"
 
 static app the_app;
+
+/* kiosk --hash-pin: the PIN on stdin (a terminal or a pipe), the config
+ * line on stdout. */
+static int hash_pin(void) {
+  char line[64] = "", hash[PIN_HASH_MAX];
+  kerr_msg msg = "";
+  if (!fgets(line, sizeof line, stdin)) {
+    fprintf(stderr, "kiosk: --hash-pin reads the PIN on stdin\n");
+    return 1;
+  }
+  line[strcspn(line, "\r\n")] = '\0';
+  int rc = pin_hash(line, hash, msg);
+  sodium_memzero(line, sizeof line);
+  if (rc != KERR_OK) {
+    fprintf(stderr, "kiosk: %s\n", msg);
+    return 1;
+  }
+  printf("pin_hash = %s\n", hash);
+  return 0;
+}
 
 int main(int argc, char **argv) {
   app *a = &the_app;
@@ -23,6 +45,7 @@ int main(int argc, char **argv) {
     fprintf(stderr, "%s\n", msg);
     return 2;
   }
+  if (ar.hash_pin) return hash_pin();
   cfg_defaults(&a->cfg);
   if (ar.opt.demo) cfg_demo_identity(&a->cfg);
   const char *path = ar.config ? ar.config : CFG_DEFAULT_PATH;

@@ -12,8 +12,15 @@ static struct {
   int portrait;
 } L;
 
+/* The hidden way into the admin screen: a press of ADMIN_HOLD_MS on the mall
+ * logo in the top left corner (widget admin-gesture). A script's `press
+ * admin-gesture` stands in for the hold; the PIN still guards the screen. */
+#define ADMIN_HOLD_MS 3000
+static uint64_t hold_since;
+
 static void layout(app *a) {
   int top = screen_header_layout(a, 0);
+  wset_add(&a->ws, "admin-gesture", (SDL_Rect){0, 0, app_px(a, 220), top});
   int m = app_px(a, a->th.margin);
   L.portrait = a->h >= a->w;
   int show_demo = a->opt.demo && a->n_demo > 0;
@@ -201,12 +208,40 @@ static void paint(app *a) {
             a->w / 2, a->h - app_px(a, 52), TEXT_CENTER);
 }
 
+static int event(app *a, const SDL_Event *ev) {
+  const widget *g = wset_find(&a->ws, "admin-gesture");
+  if (ev->type == SDL_MOUSEBUTTONDOWN && g &&
+      SDL_PointInRect(&(SDL_Point){ev->button.x, ev->button.y}, &g->r))
+    hold_since = app_now_ms();
+  else if (ev->type == SDL_MOUSEBUTTONUP ||
+           (ev->type == SDL_MOUSEMOTION && g &&
+            !SDL_PointInRect(&(SDL_Point){ev->motion.x, ev->motion.y}, &g->r)))
+    hold_since = 0;
+  return 0; /* the widget set still sees it */
+}
+
+static uint64_t tick(app *a, uint64_t now) {
+  if (!hold_since) return UINT64_MAX;
+  if (now < hold_since + ADMIN_HOLD_MS) return hold_since + ADMIN_HOLD_MS;
+  hold_since = 0;
+  screen_push(a, &scr_admin);
+  return UINT64_MAX;
+}
+
 static void click(app *a, const char *id) {
+  if (!strcmp(id, "admin-gesture")) {
+    if (a->script) screen_push(a, &scr_admin);
+    return;
+  }
   if (screen_header_click(a, id)) return;
   int n;
   if (sscanf(id, "demo-member-%d", &n) == 1 && n >= 1 && n <= a->n_demo)
     app_demo_scan(a, n - 1);
 }
 
-const screen_ops scr_attract = {
-    .name = "attract", .layout = layout, .draw = paint, .click = click};
+const screen_ops scr_attract = {.name = "attract",
+                                .layout = layout,
+                                .draw = paint,
+                                .click = click,
+                                .event = event,
+                                .tick = tick};

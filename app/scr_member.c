@@ -344,10 +344,15 @@ static void paint(app *a) {
 
 static void click(app *a, const char *id) {
   if (screen_header_click(a, id)) return;
-  /* Catalog, parking and check-in are the next issue's screens. */
-  if (!strcmp(id, "btn-catalog") || !strcmp(id, "btn-parking") ||
-      !strcmp(id, "btn-checkin"))
-    app_toast(a, "common.coming_soon");
+  if (!strcmp(id, "btn-catalog")) {
+    screen_push(a, &scr_catalog);
+    return;
+  }
+  if (!strcmp(id, "btn-checkin")) {
+    screen_push(a, &scr_checkin); /* its enter posts the check-in */
+    return;
+  }
+  if (!strcmp(id, "btn-parking")) screen_push(a, &scr_parking);
 }
 
 const screen_ops scr_member = {

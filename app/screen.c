@@ -57,6 +57,18 @@ void screen_relayout(app *a) {
   app_dirty(a);
 }
 
+uint64_t screen_tick(app *a, uint64_t now_ms) {
+  const screen_ops *s = screen_top(a);
+  return s && s->tick ? s->tick(a, now_ms) : UINT64_MAX;
+}
+
+void screen_home(app *a) {
+  exit_top(a);
+  a->depth = 1;
+  a->stack[0] = &scr_member;
+  enter_top(a);
+}
+
 void screen_background(app *a) {
   const theme *th = &a->th;
   /* Two large, faint glows give the flat background some depth. */

@@ -15,6 +15,7 @@
 #define SCREEN_H
 
 #include <SDL.h>
+#include <stdint.h>
 
 typedef struct app app;
 
@@ -26,12 +27,25 @@ typedef struct screen_ops {
   void (*draw)(app *a);
   void (*click)(app *a, const char *id);
   int (*event)(app *a, const SDL_Event *ev); /* 1 when handled */
+  /* Optional timer (animation, scrolling inertia): returns when it wants to
+   * run again, UINT64_MAX for never. */
+  uint64_t (*tick)(app *a, uint64_t now_ms);
 } screen_ops;
 
 #define SCREEN_DEPTH 8
 
 extern const screen_ops scr_attract;
 extern const screen_ops scr_member;
+extern const screen_ops scr_catalog;
+extern const screen_ops scr_item;
+extern const screen_ops scr_result;
+extern const screen_ops scr_checkin;
+extern const screen_ops scr_parking;
+extern const screen_ops scr_admin;
+/* Wipes the plate and stay the parking screen holds (the session ended). */
+void scr_parking_forget(void);
+/* Stops the admin screen's worker (app_close, before the queue closes). */
+void scr_admin_close(void);
 
 void screen_replace(app *a, const screen_ops *s);
 void screen_push(app *a, const screen_ops *s);
@@ -39,6 +53,10 @@ void screen_pop(app *a);
 const screen_ops *screen_top(const app *a);
 const char *screen_name(const app *a);
 void screen_relayout(app *a);
+/* Runs the top screen's tick; UINT64_MAX when it has none. */
+uint64_t screen_tick(app *a, uint64_t now_ms);
+/* Back to the member screen with nothing on the stack above it. */
+void screen_home(app *a);
 
 /* Parts every screen shares: the background, the top bar (mall name,
  * language toggle `lang-toggle`, and with show_exit the `btn-exit` button)

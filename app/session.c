@@ -137,6 +137,19 @@ int session_resolved(session *s, unsigned gen, const json_t *profile,
   return KERR_OK;
 }
 
+int session_refresh(session *s, unsigned gen, const json_t *profile,
+                    char *msg) {
+  if (gen != s->gen || (s->state != SESSION_ACTIVE && s->state != SESSION_ENDING))
+    return KERR_OK;
+  session_member m;
+  int rc = session_parse_member(profile, &m, msg);
+  if (rc == KERR_OK && strcmp(m.id, s->member.id) != 0)
+    rc = kerr_set(msg, KERR_PROTO, "central answered for another member");
+  if (rc == KERR_OK) s->member = m;
+  sodium_memzero(&m, sizeof m);
+  return rc;
+}
+
 void session_resolve_failed(session *s, unsigned gen) {
   if (gen == s->gen && s->state == SESSION_CHECKING) session_end(s);
 }

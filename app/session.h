@@ -102,6 +102,11 @@ int session_countdown_left(const session *s, uint64_t now_ms);
 uint64_t session_deadline(const session *s, uint64_t now_ms);
 void session_end(session *s);
 
+/* A fresh profile of the member on screen (after a transaction): replaces
+ * the shown data when gen is current and the id matches; else ignored. */
+int session_refresh(session *s, unsigned gen, const json_t *profile,
+                    char *msg);
+
 /* NULL unless ACTIVE or ENDING. */
 const session_member *session_member_of(const session *s);
 

@@ -84,8 +84,8 @@ static void unknown_key_names_its_line(void **state) {
 
 static void unknown_section_names_its_line(void **state) {
   (void)state;
-  expect_error("[kiosk]\nid = a\n[printer]\nport = 1\n", 4,
-               "unknown section [printer]");
+  expect_error("[kiosk]\nid = a\n[printr]\nport = 1\n", 4,
+               "unknown section [printr]");
 }
 
 static void bad_values_are_refused(void **state) {

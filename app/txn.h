@@ -1,0 +1,107 @@
+/*
+ * txn: the app side of transactions: redemptions and check-ins go through
+ * the durable queue (net/outbox.h + net/sync.h), their vouchers through the
+ * printer worker (prnw.h), and the answers come back as SDL events.
+ *
+ *   txn_redeem/txn_checkin
+ *          |  sync_enqueue (durable before anything else)
+ *          v
+ *       SAVING --SYNC_QUEUED rc!=0--> FAILED (could not be saved)
+ *          | SYNC_QUEUED
+ *          v
+ *       WAITING --SYNC_REJECTED--> REJECTED (reason; nothing prints)
+ *          |   \--deadline (cfg offline.deadline_ms)--> QUEUED
+ *          | SYNC_ACKED              (confirmed once online; an answer that
+ *          v                          still comes while the member is here
+ *       PRINTING (redemption)         is taken as if it came in time)
+ *          |--prnw ok--> DONE
+ *          +--prnw fault--> PRINT_FAILED (voucher kept in the journal)
+ *       check-in: SYNC_ACKED --> DONE (points, streak; 200 = already today)
+ *
+ * Contract: UI thread only, except the callbacks, which only post events.
+ * One transaction is on screen at a time (txn_view); answers for others
+ * (earlier sessions, recovered from the queue at start) are logged, and an
+ * accepted redemption's voucher is then only owed in the print journal for
+ * the service desk, never printed to nobody. txn_open() fails only on what
+ * makes the kiosk useless (state dir unusable); the caller reports it.
+ */
+#ifndef TXN_H
+#define TXN_H
+
+#include <SDL.h>
+#include <stdint.h>
+
+#include "kerr.h"
+#include "outbox.h"
+
+typedef struct app app;
+typedef struct txn txn;
+
+typedef enum {
+  TXN_NONE,
+  TXN_SAVING,
+  TXN_WAITING,
+  TXN_PRINTING,
+  TXN_DONE,
+  TXN_REJECTED,
+  TXN_QUEUED,
+  TXN_PRINT_FAILED,
+  TXN_FAILED,
+} txn_phase;
+
+typedef struct {
+  txn_phase phase;
+  outbox_kind kind;
+  unsigned gen; /* session generation it belongs to */
+  char member_id[64];
+  char item_id[32];
+  int qty;
+  int64_t points;   /* what it spends, by the kiosk's reckoning */
+  int64_t txn_id;   /* the outbox row, 0 until durable */
+  const char *why;  /* msgid: REJECTED, PRINT_FAILED, FAILED */
+  char error_code[48];
+  int64_t points_charged, points_balance;
+  int has_balance;
+  int points_awarded, streak, already; /* check-in */
+  char voucher_code[256];
+  char plate[32];   /* parking */
+  int hours, free_hours_used;
+  int retrying;     /* the central was not reached yet */
+  uint64_t started_ms, deadline_ms;
+} txn_view;
+
+int txn_open(app *a, char *msg);
+void txn_close(app *a);
+
+/* Both hand over to the queue and return at once; KERR_BUSY and friends
+ * when the queue would not take it (the view says FAILED). */
+int txn_redeem(app *a, const char *item_id, int qty);
+int txn_checkin(app *a);
+/* A parking coupon (POST /v1/parking/coupons) for a normalised plate; points
+ * is the kiosk's reckoning (free hours first). Accepted, its receipt prints
+ * through the printer worker like a voucher (code = the coupon id). */
+int txn_parking(app *a, const char *plate, int hours, int64_t points);
+
+const txn_view *txn_current(const app *a);
+/* Forgets the transaction on screen (the member moved on). */
+void txn_clear(app *a);
+/* 1 while an answer is awaited (SAVING, WAITING, PRINTING). */
+int txn_busy(const app *a);
+
+/* EVENTS_TXN / EVENTS_PRN: takes ownership of the event's data. */
+void txn_handle_event(app *a, const SDL_Event *ev);
+/* Frees an EVENTS_TXN / EVENTS_PRN event's data without handling it. */
+void txn_drop_event(const SDL_Event *ev);
+/* Deadline and animation timer; returns when it wants to run again. */
+uint64_t txn_tick(app *a, uint64_t now_ms);
+
+/* For the admin screen's worker (scr_admin.c): the queue (thread-safe), the
+ * printer worker and the printer's URI; NULL when not open. */
+outbox *txn_outbox(const app *a);
+struct prnw *txn_printer(const app *a);
+const char *txn_printer_uri(const app *a);
+
+/* The member-facing msgid for the central's refusal code. */
+const char *txn_reason_msgid(const char *error_code);
+
+#endif
