@@ -258,7 +258,7 @@ int main(int argc, char **argv) {
 
   int ok = 1, printed = 0, printing = 0;
   for (long k = 0; ok && k < kills; k++) {
-    FILE *in;
+    FILE *in = NULL;
     pid_t pid = spawn(dir, 0, seed + (unsigned)k, &in);
     if (pid < 0 || !in)
       return 1;
@@ -283,8 +283,10 @@ int main(int argc, char **argv) {
 
   figures fg = {0};
   if (ok) {
-    FILE *in;
+    FILE *in = NULL;
     pid_t pid = spawn(dir, 1, seed, &in);
+    if (pid < 0 || !in)
+      return 1;
     read_lines(in, 0, &printed);
     fclose(in);
     int st;
