@@ -158,6 +158,31 @@ static const char *const migrations[] = {
      * points left; used-up lots pile up and need not be read. */
     "DROP INDEX lots_member;"
     "CREATE INDEX lots_live ON lots(member_id, expires_at) WHERE remaining>0;",
+    /* 2 -> 3: the staff console (ctl_staff): accounts, sessions (only the
+     * SHA-256 of the cookie's id), and an append-only audit log. The service
+     * desk wants to know which kiosk issued a voucher: the redemption's
+     * stored answer names it, so a trigger copies the kiosk id from the
+     * idempotency row written in the same transaction. */
+    "CREATE TABLE staff(user TEXT PRIMARY KEY,"
+    "  role TEXT NOT NULL CHECK(role IN ('desk', 'admin')),"
+    "  hash TEXT NOT NULL, failures INTEGER NOT NULL DEFAULT 0,"
+    "  locked_until INTEGER NOT NULL DEFAULT 0, created_at INTEGER NOT NULL);"
+    "CREATE TABLE staff_sessions(id_hash TEXT PRIMARY KEY,"
+    "  user TEXT NOT NULL REFERENCES staff(user) ON DELETE CASCADE,"
+    "  csrf TEXT NOT NULL, created_at INTEGER NOT NULL,"
+    "  last_seen INTEGER NOT NULL, expires_at INTEGER NOT NULL);"
+    "CREATE TABLE staff_audit(id INTEGER PRIMARY KEY, at INTEGER NOT NULL,"
+    "  user TEXT NOT NULL, action TEXT NOT NULL, target TEXT, detail TEXT);"
+    "CREATE TRIGGER staff_audit_no_update BEFORE UPDATE ON staff_audit BEGIN"
+    "  SELECT RAISE(ABORT, 'audit rows never change'); END;"
+    "CREATE TRIGGER staff_audit_no_delete BEFORE DELETE ON staff_audit BEGIN"
+    "  SELECT RAISE(ABORT, 'audit rows are never deleted'); END;"
+    "ALTER TABLE redemptions ADD COLUMN kiosk_id TEXT;"
+    "CREATE INDEX redemptions_day ON redemptions(day);"
+    "CREATE TRIGGER redemption_kiosk AFTER INSERT ON idem"
+    "  WHEN NEW.status = 201 AND json_valid(NEW.body) BEGIN"
+    "  UPDATE redemptions SET kiosk_id = NEW.kiosk_id"
+    "  WHERE id = json_extract(NEW.body, '$.redemption_id'); END;",
 };
 
 #define NMIGRATIONS ((int)(sizeof migrations / sizeof migrations[0]))

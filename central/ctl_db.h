@@ -31,7 +31,7 @@
 
 #include "kerr.h"
 
-#define CTL_DB_SCHEMA_VERSION 2
+#define CTL_DB_SCHEMA_VERSION 3
 
 typedef struct ctl_db ctl_db;
 

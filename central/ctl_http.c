@@ -10,6 +10,7 @@
 #include "ctl_auth.h"
 #include "ctl_clock.h"
 #include "ctl_routes.h"
+#include "ctl_staff.h"
 #include "klog.h"
 
 /* A client sending an endless chunked body is cut off after this much. */
@@ -83,6 +84,12 @@ static enum MHD_Result queue(struct MHD_Connection *c, ctl_req *r) {
                                 ? r->content_type
                                 : "application/json; charset=utf-8");
   if (r->etag[0]) MHD_add_response_header(resp, MHD_HTTP_HEADER_ETAG, r->etag);
+  if (r->set_cookie[0])
+    MHD_add_response_header(resp, MHD_HTTP_HEADER_SET_COOKIE, r->set_cookie);
+  if (r->staff) {
+    const char *const *kv = ctl_staff_headers();
+    for (; kv[0]; kv += 2) MHD_add_response_header(resp, kv[0], kv[1]);
+  }
   ret = MHD_queue_response(c, (unsigned)r->status, resp);
   MHD_destroy_response(resp);
   return ret;
@@ -163,14 +170,23 @@ static enum MHD_Result serve(ctl_http *h, struct MHD_Connection *c,
   r.idem_key = MHD_lookup_connection_value(c, MHD_HEADER_KIND, "Idempotency-Key");
   r.if_none_match = MHD_lookup_connection_value(c, MHD_HEADER_KIND,
                                                 MHD_HTTP_HEADER_IF_NONE_MATCH);
-  if (!route->auth ||
+  r.cookie = MHD_lookup_connection_value(c, MHD_HEADER_KIND,
+                                         MHD_HTTP_HEADER_COOKIE);
+  r.csrf_token = MHD_lookup_connection_value(c, MHD_HEADER_KIND, "X-CSRF-Token");
+  r.content_type_in = MHD_lookup_connection_value(c, MHD_HEADER_KIND,
+                                                  MHD_HTTP_HEADER_CONTENT_TYPE);
+  if (route->auth >= CTL_ROUTE_STAFF) {
+    if (ctl_staff_check(h->env, &r, route->auth == CTL_ROUTE_ADMIN) == 0)
+      route->handler(h->env, &r);
+  } else if (!route->auth ||
       ctl_auth_check(h->env, &r,
                      MHD_lookup_connection_value(c, MHD_HEADER_KIND, "X-Kiosk-Id"),
                      MHD_lookup_connection_value(c, MHD_HEADER_KIND,
                                                  "X-Kiosk-Timestamp"),
                      MHD_lookup_connection_value(c, MHD_HEADER_KIND,
-                                                 "X-Kiosk-Signature")) == 0)
+                                                 "X-Kiosk-Signature")) == 0) {
     route->handler(h->env, &r);
+  }
   if (!r.status) ctl_req_fail(&r, "handler gave no answer");
   ret = queue(c, &r);
   ctl_req_clear(&r);

@@ -12,11 +12,14 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 
 #include "ctl_clock.h"
+#include "ctl_console.h"
 #include "ctl_demo.h"
 #include "ctl_env.h"
 #include "ctl_http.h"
+#include "ctl_staff.h"
 #include "klog.h"
 
 static void usage(FILE *f) {
@@ -28,13 +31,24 @@ static void usage(FILE *f) {
       "  --db FILE            SQLite database (default kiosk-central.db)\n"
       "  --demo               seed demo members, catalog and cars into an empty\n"
       "                       database; accept kiosk demo-kiosk:demo-secret;\n"
-      "                       enable /v1/demo/*\n"
+      "                       enable /v1/demo/*; console accounts desk/desk-demo\n"
+      "                       and admin/admin-demo\n"
       "  --kiosk ID:SECRET    accept this kiosk (repeatable)\n"
       "  --threads N          worker threads (default 8)\n"
       "  --timeout S          close a connection silent for S seconds, or whose\n"
       "                       request is not whole S seconds after it began\n"
       "                       (default 10)\n"
-      "  --assets DIR         catalog images (DIR/items/*.png)\n"
+      "  --assets DIR         catalog images (DIR/items/*.png); the staff\n"
+      "                       console is served from DIR/console when present\n"
+      "  --console DIR        the staff console's files (served at /console/)\n"
+      "  --staff USER:ROLE:HASH\n"
+      "                       a console account (repeatable); ROLE is desk or\n"
+      "                       admin, HASH comes from --hash-password\n"
+      "  --hash-password      read a password from stdin, print its hash, exit\n"
+      "  --offline-after S    the console shows a kiosk offline after S seconds\n"
+      "                       without a heartbeat (default 180)\n"
+      "  --secure-cookies     mark console session cookies Secure (serve the\n"
+      "                       console through a TLS proxy)\n"
       "  --signing-seed HEX   TESTS ONLY: use this 32-byte Ed25519 seed (64 hex\n"
       "                       digits) instead of the key stored in the database\n"
       "  --clock-offset S     TESTS ONLY: run the server's clock S seconds ahead\n"
@@ -50,6 +64,28 @@ static int bad_flag(const char *fmt, const char *arg) {
   fprintf(stderr, fmt, arg);
   fputs(" (try --help)\n", stderr);
   return 2;
+}
+
+/* kiosk-central --hash-password: one line from stdin, its hash on stdout. */
+static int hash_password(void) {
+  char line[256], hash[crypto_pwhash_STRBYTES];
+  kerr_msg msg;
+  size_t n;
+  int rc;
+  if (sodium_init() < 0 || !fgets(line, sizeof line, stdin)) {
+    fputs("kiosk-central: no password on stdin\n", stderr);
+    return 2;
+  }
+  n = strcspn(line, "\r\n");
+  line[n] = '\0';
+  rc = ctl_staff_hash(line, hash, msg);
+  sodium_memzero(line, sizeof line);
+  if (rc) {
+    fprintf(stderr, "kiosk-central: %s\n", msg);
+    return 2;
+  }
+  puts(hash);
+  return 0;
 }
 
 static int parse_listen(const char *arg, char *host, size_t cap, int *port) {
@@ -80,12 +116,21 @@ int main(int argc, char **argv) {
       {"signing-seed", required_argument, NULL, 's'},
       {"assets", required_argument, NULL, 'a'},
       {"clock-offset", required_argument, NULL, 'c'},
+      {"console", required_argument, NULL, 'C'},
+      {"staff", required_argument, NULL, 'S'},
+      {"hash-password", no_argument, NULL, 'H'},
+      {"offline-after", required_argument, NULL, 'O'},
+      {"secure-cookies", no_argument, NULL, 'Z'},
       {"help", no_argument, NULL, 'h'},
       {"version", no_argument, NULL, 'V'},
       {NULL, 0, NULL, 0}};
   static ctl_env env; /* big (kiosk table); static keeps it off the stack */
   char host[64] = "127.0.0.1";
-  const char *db_path = "kiosk-central.db", *seed = NULL;
+  const char *db_path = "kiosk-central.db", *seed = NULL, *console = NULL;
+  const char *staff[32];
+  static char console_buf[1024];
+  struct stat sb;
+  size_t nstaff = 0, si;
   int port = 8080, threads = 8, timeout = 10, bound = 0, opt, sig, rc;
   unsigned char seed_bin[32];
   kerr_msg msg;
@@ -137,6 +182,24 @@ int main(int argc, char **argv) {
       ctl_clock_shift((int64_t)s);
       break;
     }
+    case 'C': console = optarg; break;
+    case 'S':
+      if (nstaff == sizeof staff / sizeof staff[0])
+        return bad_flag("at most 32 --staff accounts%s", "");
+      if (ctl_staff_parse(optarg, msg) != 0) return bad_flag("%s", msg);
+      staff[nstaff++] = optarg;
+      break;
+    case 'H': return hash_password();
+    case 'O': {
+      char *end = NULL;
+      long n = strtol(optarg, &end, 10);
+      if (end == optarg || *end || n < 1 || n > 86400)
+        return bad_flag("--offline-after wants 1..86400 seconds, got '%s'",
+                        optarg);
+      ctl_console_set_offline_after((int)n);
+      break;
+    }
+    case 'Z': ctl_staff_secure_cookies(1); break;
     case 'h': usage(stdout); return 0;
     case 'V': printf("kiosk-central %s\n", KIOSK_VERSION); return 0;
     case ':':
@@ -159,6 +222,13 @@ int main(int argc, char **argv) {
   signal(SIGPIPE, SIG_IGN);
 
   if (!env.assets_dir) env.assets_dir = CENTRAL_ASSETS;
+  if (!console) {
+    snprintf(console_buf, sizeof console_buf, "%s/console", env.assets_dir);
+    console = stat(console_buf, &sb) == 0 && S_ISDIR(sb.st_mode)
+                  ? console_buf
+                  : CENTRAL_CONSOLE;
+  }
+  ctl_console_set_dir(console);
   env.parking_fee_per_hour = 10;
   env.parking_points_per_hour = 300;
   if (env.demo && ctl_env_add_kiosk(&env, "demo-kiosk:demo-secret", msg) != 0)
@@ -171,6 +241,10 @@ int main(int argc, char **argv) {
   rc = ctl_keys_load(conn, seed, &env.keys, msg);
   ctl_db_release(env.db, conn);
   if (rc == 0 && env.demo) rc = ctl_demo_seed(env.db, ctl_clock_now(), msg);
+  if (rc == 0 && env.demo)
+    rc = ctl_staff_seed_demo(env.db, ctl_clock_now(), msg);
+  for (si = 0; rc == 0 && si < nstaff; si++)
+    rc = ctl_staff_add(env.db, staff[si], ctl_clock_now(), msg);
   if (rc == 0)
     rc = ctl_http_start(&env, host, port, threads, timeout, &http, &bound,
                         msg);

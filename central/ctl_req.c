@@ -101,4 +101,5 @@ void ctl_req_clear(ctl_req *r) {
   r->status = 0;
   r->content_type = NULL;
   r->etag[0] = '\0';
+  r->set_cookie[0] = '\0';
 }

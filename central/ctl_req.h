@@ -30,6 +30,11 @@ typedef struct {
   const char *kiosk_id;      /* "" before authentication */
   const char *idem_key;      /* Idempotency-Key header or NULL */
   const char *if_none_match; /* If-None-Match header or NULL */
+  const char *cookie;        /* Cookie header or NULL (staff console) */
+  const char *csrf_token;    /* X-CSRF-Token header or NULL */
+  const char *content_type_in; /* Content-Type header or NULL */
+  char staff_user[33];       /* "" until ctl_staff_check() passes */
+  char staff_role[8];        /* "desk" or "admin" */
   int64_t now;
   /* reply */
   int status;
@@ -38,6 +43,8 @@ typedef struct {
   size_t raw_len;
   const char *content_type; /* static; NULL = application/json */
   char etag[72];            /* "" = none */
+  char set_cookie[192];     /* "" = none */
+  int staff; /* console answer: not cached, browser hardening headers */
 } ctl_req;
 
 /* Takes ownership of body. */

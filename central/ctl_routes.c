@@ -6,10 +6,14 @@
 
 #include "ctl_catalog.h"
 #include "ctl_checkin.h"
+#include "ctl_console.h"
 #include "ctl_demo.h"
 #include "ctl_members.h"
 #include "ctl_parking.h"
 #include "ctl_redeem.h"
+#include "ctl_reports.h"
+#include "ctl_staff.h"
+#include "ctl_stock.h"
 #include "ctl_vouchers.h"
 #include "ctl_tiers.h"
 #include "mcode.h"
@@ -31,6 +35,25 @@ static const ctl_route routes[] = {
     {"POST", "/v1/kiosk/heartbeat", ctl_routes_heartbeat, 1, 0},
     {"GET", "/v1/demo/members", ctl_demo_route_members, 1, 1},
     {"GET", "/v1/demo/member-code/*", ctl_demo_route_member_code, 1, 1},
+    /* The staff console: static files, then its API (ctl_staff sessions). */
+    {"GET", "/console", ctl_console_route_file, CTL_ROUTE_OPEN, 0},
+    {"GET", "/console/", ctl_console_route_file, CTL_ROUTE_OPEN, 0},
+    {"GET", "/console/*", ctl_console_route_file, CTL_ROUTE_OPEN, 0},
+    {"GET", "/console/i18n/*", ctl_console_route_file, CTL_ROUTE_OPEN, 0},
+    {"POST", "/v1/staff/login", ctl_staff_route_login, CTL_ROUTE_OPEN, 0},
+    {"POST", "/v1/staff/logout", ctl_staff_route_logout, CTL_ROUTE_STAFF, 0},
+    {"GET", "/v1/staff/session", ctl_staff_route_session, CTL_ROUTE_STAFF, 0},
+    {"GET", "/v1/staff/vouchers/*", ctl_console_route_voucher, CTL_ROUTE_STAFF,
+     0},
+    {"POST", "/v1/staff/vouchers/*/use", ctl_console_route_use,
+     CTL_ROUTE_STAFF, 0},
+    {"POST", "/v1/staff/vouchers/*/void", ctl_console_route_void,
+     CTL_ROUTE_STAFF, 0},
+    {"GET", "/v1/staff/fleet", ctl_console_route_fleet, CTL_ROUTE_STAFF, 0},
+    {"GET", "/v1/staff/items", ctl_stock_route_list, CTL_ROUTE_ADMIN, 0},
+    {"PATCH", "/v1/staff/items/*", ctl_stock_route_update, CTL_ROUTE_ADMIN, 0},
+    {"GET", "/v1/staff/reports", ctl_reports_route, CTL_ROUTE_ADMIN, 0},
+    {"GET", "/v1/staff/audit", ctl_staff_route_audit, CTL_ROUTE_ADMIN, 0},
 };
 
 static int matches(const char *pattern, const char *const *seg, int nseg) {

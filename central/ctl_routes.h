@@ -13,13 +13,19 @@
 #include "ctl_env.h"
 #include "ctl_req.h"
 
+/* ctl_route.auth: who may call a route. */
+#define CTL_ROUTE_OPEN 0  /* anyone */
+#define CTL_ROUTE_KIOSK 1 /* a signed kiosk request (ctl_auth) */
+#define CTL_ROUTE_STAFF 2 /* a staff session, desk or admin (ctl_staff) */
+#define CTL_ROUTE_ADMIN 3 /* a staff session with role admin */
+
 typedef void (*ctl_routes_handler)(const ctl_env *env, ctl_req *req);
 
 typedef struct {
   const char *method;
   const char *pattern; /* "/v1/members/ *" without the space */
   ctl_routes_handler handler;
-  int auth; /* 1 = signed request required */
+  int auth; /* CTL_ROUTE_* */
   int demo; /* 1 = only with --demo */
 } ctl_route;
 

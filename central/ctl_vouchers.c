@@ -21,8 +21,7 @@ static int sign(const ctl_env *env, const char *body, char *out, size_t cap) {
   return KERR_OK;
 }
 
-/* 1 when code is a KV1 code with a valid signature. */
-static int verify(const ctl_env *env, const char *code) {
+int ctl_vouchers_verify(const ctl_env *env, const char *code) {
   unsigned char sig[crypto_sign_BYTES];
   size_t n = strlen(code), sig_len = 0;
   const char *dot = strrchr(code, '.');
@@ -128,14 +127,15 @@ static json_t *voucher_json(const voucher *v, const char *code, int64_t now) {
                    v->changed_at ? json_integer(v->changed_at) : json_null());
 }
 
-/* Loads the voucher named in the path; answers the 4xx itself. */
-static int find(const ctl_env *env, sqlite3 *conn, ctl_req *req, voucher *v) {
+/* Loads the voucher `code`; answers the 4xx itself. */
+static int find(const ctl_env *env, sqlite3 *conn, ctl_req *req,
+                const char *code, voucher *v) {
   kerr_msg msg;
   int rc;
-  if (!verify(env, req->seg[2]))
+  if (!ctl_vouchers_verify(env, code))
     return ctl_req_error(req, 422, "invalid_code",
                          "not a voucher code of this mall");
-  rc = load(conn, req->seg[2], v, msg);
+  rc = load(conn, code, v, msg);
   if (rc == KERR_NOT_FOUND)
     return ctl_req_error(req, 404, "not_found", "no such voucher");
   if (rc) return ctl_req_fail(req, msg);
@@ -145,7 +145,7 @@ static int find(const ctl_env *env, sqlite3 *conn, ctl_req *req, voucher *v) {
 void ctl_vouchers_route_get(const ctl_env *env, ctl_req *req) {
   voucher v;
   sqlite3 *conn = ctl_db_acquire(env->db);
-  if (find(env, conn, req, &v) == 0)
+  if (find(env, conn, req, req->seg[2], &v) == 0)
     ctl_req_json(req, 200, voucher_json(&v, req->seg[2], req->now));
   ctl_db_release(env->db, conn);
 }
@@ -176,22 +176,18 @@ static int change(sqlite3 *conn, const voucher *v, const char *to, int64_t now,
   return KERR_OK;
 }
 
-static void transition(const ctl_env *env, ctl_req *req, int to_void) {
+int ctl_vouchers_change(const ctl_env *env, sqlite3 *conn, ctl_req *req,
+                        const char *code, int to_void) {
   kerr_msg msg;
   voucher v;
   int64_t ledger_id = 0, charged = 0, balance = 0;
-  sqlite3 *conn;
-  int rc = ctl_db_write_begin(env->db, &conn, msg), ok = 0;
-  if (rc) {
-    ctl_req_fail(req, msg);
-    return;
-  }
-  if (find(env, conn, req, &v) != 0) goto out;
+  int rc;
+  if (find(env, conn, req, code, &v) != 0) return req->status >= 500 ? -1 : 0;
   /* Expired but unused may still be voided (gift never collected). */
   if (strcmp(v.status, "issued") != 0 ||
       (!to_void && req->now > v.expires_at)) {
     refuse_state(req, &v);
-    goto out;
+    return 0;
   }
   rc = change(conn, &v, to_void ? "void" : "used", req->now, msg);
   if (rc == 0 && to_void) {
@@ -227,20 +223,30 @@ static void transition(const ctl_env *env, ctl_req *req, int to_void) {
   if (rc == 0) rc = ctl_ledger_balance(conn, v.member_id, req->now, &balance, msg);
   if (rc) {
     ctl_req_fail(req, msg);
-    goto out;
+    return -1;
   }
-  ok = 1;
   snprintf(v.status, sizeof v.status, "%s", to_void ? "void" : "used");
   v.changed_at = req->now;
   {
-    json_t *j = voucher_json(&v, req->seg[2], req->now);
+    json_t *j = voucher_json(&v, code, req->now);
     if (to_void) {
       json_object_set_new(j, "points_refunded", json_integer(charged));
       json_object_set_new(j, "points_balance", json_integer(balance));
     }
     ctl_req_json(req, 200, j);
   }
-out:
+  return 1;
+}
+
+static void transition(const ctl_env *env, ctl_req *req, int to_void) {
+  kerr_msg msg;
+  sqlite3 *conn;
+  int ok;
+  if (ctl_db_write_begin(env->db, &conn, msg) != 0) {
+    ctl_req_fail(req, msg);
+    return;
+  }
+  ok = ctl_vouchers_change(env, conn, req, req->seg[2], to_void) == 1;
   if (ctl_db_write_end(env->db, conn, ok, msg) != 0 && ok)
     ctl_req_fail(req, msg);
 }

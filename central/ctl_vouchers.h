@@ -33,6 +33,16 @@ int ctl_vouchers_issue(const ctl_env *env, sqlite3 *conn,
                        int64_t expires_at, const char *pickup_zh,
                        const char *pickup_en, json_t **out, char *msg);
 
+/* 1 when code is a KV1 code with a valid signature of this central. */
+int ctl_vouchers_verify(const ctl_env *env, const char *code);
+
+/* Inside the caller's write transaction: marks voucher `code` used (to_void
+ * 0) or void (points and stock back). Returns 1 when it changed (req holds
+ * the 200 answer), 0 when refused (req holds the 4xx), -1 on failure (req
+ * holds a 500; the caller must not commit). */
+int ctl_vouchers_change(const ctl_env *env, sqlite3 *conn, ctl_req *req,
+                        const char *code, int to_void);
+
 void ctl_vouchers_route_get(const ctl_env *env, ctl_req *req);
 void ctl_vouchers_route_use(const ctl_env *env, ctl_req *req);
 void ctl_vouchers_route_void(const ctl_env *env, ctl_req *req);

@@ -178,7 +178,7 @@ static void same_statement_twice_at_once_is_two_statements(void **state) {
   ctl_db_release(f->db, c);
 }
 
-/* The tables schema 2 changes, as schema 1 made them. */
+/* The tables schemas 2 and 3 change, as schema 1 made them. */
 static const char schema1[] =
     "CREATE TABLE members(id TEXT PRIMARY KEY, name TEXT NOT NULL,"
     "  phone TEXT NOT NULL, birth_month INTEGER NOT NULL,"
@@ -193,6 +193,9 @@ static const char schema1[] =
     "  remaining INTEGER NOT NULL, expires_at INTEGER NOT NULL);"
     "CREATE INDEX lots_member ON lots(member_id, expires_at);"
     "CREATE TABLE vouchers(id TEXT PRIMARY KEY, redemption_id TEXT NOT NULL);"
+    "CREATE TABLE redemptions(id TEXT PRIMARY KEY, day TEXT NOT NULL);"
+    "CREATE TABLE idem(kiosk_id TEXT NOT NULL, key TEXT NOT NULL,"
+    "  status INTEGER NOT NULL, body TEXT NOT NULL);"
     "INSERT INTO members VALUES('M1', 'a', '1', 1, 0), ('M2', 'b', '2', 2, 0);"
     "INSERT INTO ledger(member_id, delta, reason, created_at) VALUES"
     "  ('M1', 300, 'earn', 0), ('M1', -120, 'redeem', 0),"

@@ -346,6 +346,8 @@ async function journey() {
   expect(await park('M100002', '沪C5D678', 1, { idem: 'spec-replay' }), 422, 'idempotency_mismatch');
   expect(await change('/v1/parking/coupons', big), 413, 'payload_too_large');
 
+  await staffJourney(big);
+
   // Forty days later (the server's clock, moved with --clock-offset): the
   // unused vouchers have expired; one cannot be used any more, the other
   // can still be voided, which gives its points back.
@@ -365,11 +367,81 @@ async function journey() {
   if (rc !== 0) fail(`kiosk-central stopped with ${rc}`);
 }
 
+// The staff console's API: cookie session plus X-CSRF-Token, not kiosk
+// signatures. Every staff operation once with success, and each refusal.
+async function staffJourney(big) {
+  const jars = {};
+  const staff = (who, method, target, body, o = {}) => {
+    const headers = {};
+    if (jars[who]) headers.Cookie = jars[who].cookie;
+    if (o.csrf !== undefined) headers['X-CSRF-Token'] = o.csrf;
+    else if (jars[who] && method !== 'GET') headers['X-CSRF-Token'] = jars[who].csrf;
+    return request(method, target, body, { unsigned: true, headers });
+  };
+  const login = async (who, user, password) => {
+    const r = await staff(who, 'POST', '/v1/staff/login', { user, password });
+    const set = (r.headers['set-cookie'] || []).join(';');
+    const m = /kc_staff=([A-Za-z0-9_-]{43})/.exec(set);
+    if (r.status === 200) {
+      if (!m || !/HttpOnly/i.test(set) || !/SameSite=Strict/i.test(set)) fail(`login cookie: ${set}`);
+      jars[who] = { cookie: `kc_staff=${m && m[1]}`, csrf: r.json.csrf_token };
+    }
+    return r;
+  };
+  const redeem = (member, item) => change('/v1/redemptions', { member_id: member, item_id: item });
+
+  expect(await staff('none', 'GET', '/v1/staff/fleet'), 401, 'unauthorized');
+  expect(await staff('none', 'POST', '/v1/staff/vouchers/V000000000000/use'), 401, 'unauthorized');
+  expect(await login('desk', 'desk', 'wrong'), 401, 'bad_credentials');
+  expect(await login('desk', 'desk', 'desk-demo'), 200);
+  expect(await login('admin', 'admin', 'admin-demo'), 200);
+  expect(await staff('desk', 'GET', '/v1/staff/session'), 200);
+  expect(await staff('desk', 'POST', '/v1/staff/login', big), 413, 'payload_too_large');
+  expect(await staff('desk', 'POST', '/v1/staff/login', { user: 'desk' }), 400, 'invalid_request');
+
+  const vUse = expect(await redeem('M100004', 'E002'), 201).json.voucher.code;
+  const vVoid = expect(await redeem('M100004', 'G006'), 201).json.voucher;
+  const vVoidId = vVoid.code.split('.')[1];
+  expect(await staff('desk', 'GET', `/v1/staff/vouchers/${vUse}`), 200);
+  expect(await staff('desk', 'GET', `/v1/staff/vouchers/${vVoidId.toLowerCase()}`), 200);
+  expect(await staff('desk', 'GET', '/v1/staff/vouchers/V000000000000'), 404, 'not_found');
+  expect(await staff('desk', 'GET', '/v1/staff/vouchers/nonsense'), 422, 'invalid_code');
+  expect(await staff('desk', 'POST', `/v1/staff/vouchers/${vUse}/use`, undefined, { csrf: '' }), 403, 'csrf_failed');
+  expect(await staff('desk', 'POST', `/v1/staff/vouchers/${vUse}/use`), 200);
+  expect(await staff('desk', 'POST', `/v1/staff/vouchers/${vUse}/use`), 409, 'voucher_used');
+  expect(await staff('desk', 'POST', `/v1/staff/vouchers/${vUse}/void`, { reason: 'late' }), 409, 'voucher_used');
+  expect(await staff('desk', 'POST', `/v1/staff/vouchers/${vVoidId}/void`, {}), 400, 'invalid_request');
+  expect(await staff('desk', 'POST', `/v1/staff/vouchers/${vVoidId}/void`, { reason: 'gift not collected' }), 200);
+  expect(await staff('desk', 'POST', '/v1/staff/vouchers/nonsense/use'), 422, 'invalid_code');
+  expect(await staff('desk', 'POST', '/v1/staff/vouchers/V000000000000/void', { reason: 'x' }), 404, 'not_found');
+
+  expect(await staff('desk', 'GET', '/v1/staff/fleet'), 200);
+  expect(await staff('desk', 'GET', '/v1/staff/items'), 403, 'forbidden');
+  expect(await staff('desk', 'PATCH', '/v1/staff/items/G001', { stock: 1 }), 403, 'forbidden');
+  expect(await staff('desk', 'GET', '/v1/staff/reports'), 403, 'forbidden');
+  expect(await staff('desk', 'GET', '/v1/staff/audit'), 403, 'forbidden');
+  expect(await staff('admin', 'GET', '/v1/staff/items'), 200);
+  expect(await staff('admin', 'PATCH', '/v1/staff/items/G001',
+    { stock: 9, tier_prices: { gold: 500 }, valid_to: 4000000000, offline_redeemable: true }), 200);
+  expect(await staff('admin', 'PATCH', '/v1/staff/items/G001', {}), 400, 'invalid_request');
+  expect(await staff('admin', 'PATCH', '/v1/staff/items/NOPE', { stock: 1 }), 404, 'not_found');
+  expect(await staff('admin', 'GET', '/v1/staff/reports?days=30'), 200);
+  expect(await staff('admin', 'GET', '/v1/staff/reports?days=0'), 400, 'invalid_request');
+  expect(await staff('admin', 'GET', '/v1/staff/audit?limit=50'), 200);
+  expect(await staff('admin', 'GET', '/v1/staff/audit?limit=x'), 400, 'invalid_request');
+  for (let i = 1; i <= 4; i++) expect(await login('x', 'desk', `wrong-${i}`), 401, 'bad_credentials');
+  expect(await login('x', 'desk', 'wrong-5'), 429, 'account_locked');
+  expect(await login('x', 'desk', 'desk-demo'), 429, 'account_locked');
+  expect(await staff('desk', 'POST', '/v1/staff/logout'), 204);
+  expect(await staff('desk', 'GET', '/v1/staff/session'), 401, 'unauthorized');
+}
+
 // ---- coverage, and the verdict ----------------------------------------------
 const ISSUE_CODES = ['invalid_request', 'unauthorized', 'stale_timestamp', 'bad_signature',
   'invalid_code', 'expired_code', 'not_found', 'insufficient_points', 'out_of_stock',
   'limit_reached', 'tier_required', 'item_unavailable', 'invalid_plate',
-  'idempotency_mismatch', 'payload_too_large', 'voucher_used', 'voucher_void', 'voucher_expired'];
+  'idempotency_mismatch', 'payload_too_large', 'voucher_used', 'voucher_void', 'voucher_expired',
+  'bad_credentials', 'account_locked', 'csrf_failed', 'forbidden'];
 
 try {
   await start();
