@@ -14,10 +14,14 @@
 #include "catalog.h"
 #include "demo_central.h"
 #include "events.h"
+#include "hbw.h"
 #include "klog.h"
 #include "pin.h"
+#include "scan_classify.h"
+#include "scan_replay.h"
 #include "scanw.h"
 #include "script_run.h"
+#include "sdnotify.h"
 #include "txn.h"
 #include "ui.h"
 
@@ -98,16 +102,25 @@ static int submit(app *a, int tag, unsigned gen, const char *method,
   return rc;
 }
 
-/* Keeps the screen in step with the session. */
+/* Keeps the screen stack in step with the session. A member's session has
+ * the member screen at the bottom of the stack and whatever the member
+ * opened above it: the idle countdown only overlays that (screen.c), it
+ * never replaces it. Without a member the stack is the attract screen alone
+ * (or with the admin screen over it), and nothing the member saw is kept:
+ * the parking screen's plate and the transaction on screen are wiped too. */
 static void sync_screen(app *a) {
   session_state st = session_state_of(a->ses);
-  const screen_ops *want =
-      st == SESSION_ACTIVE || st == SESSION_ENDING ? &scr_member : &scr_attract;
-  if (want == &scr_attract) scr_parking_forget();
-  if (screen_top(a) != want)
-    screen_replace(a, want);
-  else
+  int member = st == SESSION_ACTIVE || st == SESSION_ENDING;
+  const screen_ops *base = member ? &scr_member : &scr_attract;
+  if (screen_base_is(a, base)) {
     screen_relayout(a);
+    return;
+  }
+  if (!member) {
+    scr_parking_forget();
+    txn_clear(a);
+  }
+  screen_reset(a, base);
 }
 
 void app_end_session(app *a) {
@@ -128,6 +141,11 @@ int app_request(app *a, int tag, const char *method, const char *path) {
   return submit(a, tag, session_generation(a->ses), method, path, NULL);
 }
 
+static void forget_resolving(app *a) {
+  sodium_memzero(a->resolving, sizeof a->resolving);
+  a->resolving_len = 0;
+}
+
 void app_scan_payload(app *a, const char *payload, size_t len) {
   if (!a->scan_started_ms) a->scan_started_ms = app_now_ms();
   if (a->config_state != APP_CONFIG_OK) {
@@ -139,11 +157,27 @@ void app_scan_payload(app *a, const char *payload, size_t len) {
     app_dirty(a);
     return;
   }
+  if (session_state_of(a->ses) == SESSION_CHECKING) return; /* one at a time */
+  /* Ours, genuine, fresh and not used here before: anything else is
+   * answered on the attract screen and never reaches the central. */
+  int64_t now = (int64_t)time(NULL);
+  scan_classify_verdict v;
+  scan_classify_payload(payload, len, a->pubkey, now, &a->policy, a->replay, &v);
+  if (v.kind != SCAN_CLASSIFY_MEMBER) {
+    klog_info("app", "scan refused: %s",
+              v.replayed ? "code already used at this kiosk"
+                         : mcode_status_str(v.status));
+    a->scan_started_ms = 0;
+    notice(a, v.msgid);
+    sodium_memzero(&v, sizeof v);
+    return;
+  }
+  int64_t until = v.claims.issued + a->policy.max_age_s;
+  sodium_memzero(&v, sizeof v);
   mcode_status st;
   mcode_claims claims;
   session_scan_result r =
-      session_scan(a->ses, payload, len, a->pubkey, &a->policy,
-                   (int64_t)time(NULL), &st, &claims);
+      session_scan(a->ses, payload, len, a->pubkey, &a->policy, now, &st, &claims);
   if (r == SESSION_SCAN_BUSY) return;
   if (r == SESSION_SCAN_REFUSED) {
     klog_info("app", "scan refused: %s", mcode_status_str(st));
@@ -154,11 +188,18 @@ void app_scan_payload(app *a, const char *payload, size_t len) {
   klog_info("app", "scan accepted for member %s", claims.member_id);
   a->notice[0] = '\0';
   sodium_memzero(&claims, sizeof claims);
+  if (len < sizeof a->resolving) { /* always: a verified code is short */
+    memcpy(a->resolving, payload, len);
+    a->resolving[len] = '\0';
+    a->resolving_len = len;
+    a->resolving_until = until;
+  }
   json_t *body = json_pack("{s:s%}", "code", payload, len);
   if (!body ||
       submit(a, TAG_RESOLVE, session_generation(a->ses), "POST",
              "/v1/members/resolve", body) != KERR_OK) {
     session_resolve_failed(a->ses, session_generation(a->ses));
+    forget_resolving(a);
     notice(a, "net.error.unreachable");
   }
   sync_screen(a);
@@ -291,7 +332,7 @@ static void handle_api(app *a, apiw_result *r) {
     if (!code) {
       notice(a, r->rc == KERR_OK ? "net.error.central" : "net.error.unreachable");
       a->scan_started_ms = 0;
-    } else if (scanw_submit_code(a->scan, 0, code) == KERR_OK) {
+    } else if (scanw_submit_code(a->scan, code) == KERR_OK) {
       a->scan_inflight++;
     }
     app_dirty(a);
@@ -299,17 +340,25 @@ static void handle_api(app *a, apiw_result *r) {
   }
   case TAG_RESOLVE: {
     unsigned gen = (unsigned)(uintptr_t)r->user;
+    int current = gen == session_generation(a->ses);
     if (ok) {
       kerr_msg msg = "";
       if (session_resolved(a->ses, gen, r->resp.body, app_now_ms(), msg) != 0) {
         klog_error("app", "member profile: %s", msg);
         notice(a, "net.error.central");
+      } else if (gen == session_generation(a->ses) && a->resolving_len &&
+                 session_state_of(a->ses) == SESSION_ACTIVE) {
+        /* The code opened a session: it opens no other here. */
+        if (scan_replay_add(a->replay, a->resolving, a->resolving_len,
+                            a->resolving_until, (int64_t)time(NULL)) == 1)
+          klog_warn("app", "replay cache full: a still valid code was dropped");
       }
     } else {
       if (gen == session_generation(a->ses)) notice(a, resolve_error_msgid(r));
       session_resolve_failed(a->ses, gen);
       a->scan_started_ms = 0;
     }
+    if (current) forget_resolving(a);
     sync_screen(a);
     break;
   }
@@ -334,16 +383,40 @@ static void handle_api(app *a, apiw_result *r) {
 }
 
 static void handle_scan(app *a, scanw_result *r) {
-  a->scan_inflight--;
-  if (r->rc != KERR_OK) {
+  if (r->source == SCANW_DEMO) a->scan_inflight--;
+  switch (r->kind) {
+  case SCAN_EVENT_PAYLOAD:
+    if (r->found) app_scan_payload(a, r->payload, r->len);
+    else notice(a, "attract.error.unreadable");
+    break;
+  case SCAN_EVENT_REJECT:
     klog_warn("app", "scanner: %s (%s)", kerr_str(r->rc), r->msg);
     notice(a, "attract.error.unreadable");
-  } else if (!r->found) {
-    notice(a, "attract.error.unreadable");
-  } else {
-    app_scan_payload(a, r->payload, strlen(r->payload));
+    break;
+  case SCAN_EVENT_STATE:
+    /* The admin screen's scanner line (scan_thread logged the change). */
+    screen_relayout(a);
+    break;
   }
   scanw_result_free(r);
+}
+
+/* systemd's STATUS line after each heartbeat: the queue and the printer,
+ * never anything about a member. */
+static void status_line(app *a) {
+  hbw_snapshot hs;
+  if (!a->hb || hbw_get(a->hb, &hs) == a->hb_gen) return;
+  a->hb_gen = hs.gen;
+  if (hs.have_queue)
+    sdnotify_status("queue %lld pending (oldest %lld s), %lld rejected; "
+                    "printer %s, paper %s; central %s",
+                    (long long)hs.queue.depth,
+                    (long long)(hs.queue.oldest_pending_age_ms / 1000),
+                    (long long)hs.queue.rejected, hs.printer, hs.paper,
+                    hs.status == 200 ? "ok" : "unreachable");
+  else
+    sdnotify_status("queue unknown; printer %s, paper %s; central %s",
+                    hs.printer, hs.paper, hs.status == 200 ? "ok" : "unreachable");
 }
 
 static int swallow_up; /* the release of a touch that only woke the session */
@@ -425,7 +498,13 @@ uint64_t app_tick(app *a, uint64_t now) {
                                          : "ended after idle time");
     sync_screen(a);
   }
-  if (session_state_of(a->ses) == SESSION_ENDING) app_dirty(a);
+  /* Redraw when the countdown's whole seconds change, not on every pass:
+   * a frame that is always dirty never lets a script's expect settle. */
+  int left = session_countdown_left(a->ses, now);
+  if (left != a->countdown_shown) {
+    a->countdown_shown = left;
+    app_dirty(a);
+  }
   uint64_t d = session_deadline(a->ses, now);
   if (d < next) next = d;
   if (a->notice[0]) {
@@ -444,6 +523,7 @@ uint64_t app_tick(app *a, uint64_t now) {
       next = a->toast_until;
     }
   }
+  status_line(a);
   uint64_t jt = txn_tick(a, now);
   if (jt < next) next = jt;
   jt = screen_tick(a, now);
@@ -482,6 +562,7 @@ void app_draw(app *a) {
   SDL_SetRenderDrawColor(a->ren, 0, 0, 0, 255);
   SDL_RenderClear(a->ren);
   if (s && s->draw) s->draw(a);
+  screen_countdown_draw(a);
   draw_toast(a);
 }
 
@@ -571,10 +652,17 @@ int app_open(app *a, const app_options *opt, char *msg) {
                    .timeout_ms = a->cfg.timeout_ms,
                    .ca_file = a->cfg.ca_file[0] ? a->cfg.ca_file : NULL};
   rc = apiw_start(&ac, on_api_done, a, &a->api, msg);
-  if (!rc) rc = scanw_start(on_scan_done, a, &a->scan, msg);
+  if (!rc) rc = scan_replay_new(&a->replay, 256, msg);
+  if (!rc)
+    rc = scanw_start(a->cfg.scanner_sources, a->cfg.scanner_preview_files,
+                     on_scan_done, a, &a->scan, msg);
   if (!rc) rc = txn_open(a, msg);
   if (!rc) rc = catalog_open(a, msg);
   if (rc) return rc;
+  hbw_config hc = {ac, txn_outbox(a), a->cfg.heartbeat_s, KIOSK_VERSION};
+  kerr_msg hmsg = "";
+  if (hbw_start(&hc, &a->hb, hmsg) != KERR_OK)
+    klog_error("app", "heartbeat: %s", hmsg); /* the kiosk still serves */
   a->config_state = APP_CONFIG_LOADING;
   submit(a, TAG_CONFIG, 0, "GET", "/v1/kiosk/config", NULL);
   screen_replace(a, &scr_attract);
@@ -600,6 +688,8 @@ void app_close(app *a) {
    * events that must be freed, not handled. */
   if (a->api) apiw_stop(a->api);
   if (a->scan) scanw_stop(a->scan);
+  hbw_stop(a->hb); /* reads the queue: before txn_close */
+  a->hb = NULL;
   scr_admin_close(); /* its worker reads the queue and the journal */
   /* Before TTF_Quit: the printer worker renders with SDL_ttf. */
   txn_close(a);
@@ -613,6 +703,7 @@ void app_close(app *a) {
   a->ses = NULL;
   pin_free(a->pin);
   a->pin = NULL;
+  scr_attract_close();
   text_free(a->tx);
   draw_free(a->dr);
   a->tx = NULL;
@@ -623,4 +714,7 @@ void app_close(app *a) {
   demo_central_stop(a->central);
   a->central = NULL;
   sodium_memzero(a->pending_scan, sizeof a->pending_scan);
+  forget_resolving(a);
+  scan_replay_free(a->replay);
+  a->replay = NULL;
 }

@@ -34,6 +34,8 @@ typedef struct script_run script_run;
 typedef struct catalog catalog;
 typedef struct txn txn;
 typedef struct pin pin;
+typedef struct hbw hbw;
+typedef struct scan_replay scan_replay;
 
 enum { APP_ZH = 0, APP_EN = 1 };
 enum { APP_CONFIG_LOADING = 0, APP_CONFIG_OK = 1, APP_CONFIG_FAILED = -1 };
@@ -93,6 +95,13 @@ struct app {
   int n_demo;
   int demo_loading; /* index+1 of the card whose code is being fetched */
 
+  /* Codes that opened a session here are refused again (scan_replay.h);
+   * the code being resolved is kept until the session opens. */
+  scan_replay *replay;
+  char resolving[MCODE_MAX_LEN + 1];
+  size_t resolving_len;
+  int64_t resolving_until;
+
   char pending_scan[MCODE_MAX_LEN + 1];
   int has_pending_scan;
   char notice[64]; /* msgid shown on the attract screen, "" for none */
@@ -100,6 +109,7 @@ struct app {
   char toast[64];
   uint64_t toast_until;
 
+  int countdown_shown;      /* idle countdown seconds last drawn, 0 none */
   uint64_t scan_started_ms; /* for the scan-to-member figure in the log */
   uint64_t start_ms;
   int frames;
@@ -119,6 +129,11 @@ struct app {
   int park_free_hours[4]; /* a day, by tier index (theme_tier_index) */
   int park_points_per_hour;
   pin *pin;
+
+  /* Health (issue 8): the heartbeat worker, and the generation of its
+   * snapshot last put in systemd's STATUS line. */
+  hbw *hb;
+  unsigned hb_gen;
 };
 
 int app_open(app *a, const app_options *opt, char *msg);

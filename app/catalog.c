@@ -1,7 +1,6 @@
 #include "catalog.h"
 
 #include <SDL_image.h>
-#include <curl/curl.h>
 #include <errno.h>
 #include <pthread.h>
 #include <stdio.h>
@@ -11,10 +10,10 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "api.h"
 #include "app.h"
 #include "events.h"
 #include "klog.h"
-#include "reqsig.h"
 
 /* ---- pure rules ---- */
 
@@ -104,10 +103,8 @@ struct catalog {
   pthread_cond_t cv;
   job *head, *tail;
   int stopping;
-  /* worker only */
-  CURL *curl;
-  char base[CFG_STR_MAX], kiosk[64], secret[128], ca[CFG_STR_MAX];
-  long timeout_ms;
+  /* worker only: the signed client (net/api.h), opened by catalog_open */
+  api *api;
   char dir[600];
   int cache_sent;
 };
@@ -119,7 +116,8 @@ typedef struct {
   size_t len, cap;
 } buf;
 
-static size_t on_data(char *p, size_t size, size_t n, void *user) {
+/* Appends to a file's bytes read so far (NUL-terminated). */
+static size_t append(char *p, size_t size, size_t n, void *user) {
   buf *b = user;
   size_t add = size * n;
   if (b->len + add + 1 > b->cap) {
@@ -137,62 +135,25 @@ static size_t on_data(char *p, size_t size, size_t n, void *user) {
   return add;
 }
 
-static size_t on_header(char *p, size_t size, size_t n, void *user) {
-  char *etag = user;
-  size_t len = size * n;
-  if (len > 5 && strncasecmp(p, "ETag:", 5) == 0) {
-    const char *v = p + 5;
-    while (*v == ' ') v++;
-    size_t vl = len - (size_t)(v - p);
-    while (vl && (v[vl - 1] == '\r' || v[vl - 1] == '\n' || v[vl - 1] == ' '))
-      vl--;
-    if (vl < 128) {
-      memcpy(etag, v, vl);
-      etag[vl] = '\0';
-    }
-  }
-  return len;
-}
-
-/* A signed GET (reqsig.h) with an optional If-None-Match. */
+/* A signed GET (net/api.h) with an optional If-None-Match; the body as the
+ * bytes that came (out takes them) and the answer's ETag. */
 static int get(catalog *c, const char *path, const char *if_none, buf *out,
                long *status, char *etag, char *msg) {
-  if (!c->curl && !(c->curl = curl_easy_init()))
-    return kerr_set(msg, KERR_NOMEM, "curl_easy_init failed");
-  CURL *h = c->curl;
-  char url[CFG_STR_MAX + 160], sig[REQSIG_HEX_LEN + 1], line[256];
-  int64_t ts = (int64_t)time(NULL);
-  snprintf(url, sizeof url, "%s%s", c->base, path);
-  reqsig_sign(c->secret, "GET", path, ts, "", 0, sig);
-  struct curl_slist *hd = NULL;
-  snprintf(line, sizeof line, "X-Kiosk-Id: %s", c->kiosk);
-  hd = curl_slist_append(hd, line);
-  snprintf(line, sizeof line, "X-Kiosk-Timestamp: %lld", (long long)ts);
-  hd = curl_slist_append(hd, line);
-  snprintf(line, sizeof line, "X-Kiosk-Signature: %s", sig);
-  hd = curl_slist_append(hd, line);
+  char inm[160];
+  const char *hd[2] = {NULL, NULL};
   if (if_none && *if_none) {
-    snprintf(line, sizeof line, "If-None-Match: %s", if_none);
-    hd = curl_slist_append(hd, line);
+    snprintf(inm, sizeof inm, "If-None-Match: %s", if_none);
+    hd[0] = inm;
   }
-  char err[CURL_ERROR_SIZE] = "";
-  curl_easy_reset(h);
-  curl_easy_setopt(h, CURLOPT_URL, url);
-  curl_easy_setopt(h, CURLOPT_HTTPHEADER, hd);
-  curl_easy_setopt(h, CURLOPT_WRITEFUNCTION, on_data);
-  curl_easy_setopt(h, CURLOPT_WRITEDATA, out);
-  curl_easy_setopt(h, CURLOPT_HEADERFUNCTION, on_header);
-  curl_easy_setopt(h, CURLOPT_HEADERDATA, etag);
-  curl_easy_setopt(h, CURLOPT_TIMEOUT_MS, c->timeout_ms);
-  curl_easy_setopt(h, CURLOPT_NOSIGNAL, 1L);
-  curl_easy_setopt(h, CURLOPT_ERRORBUFFER, err);
-  if (c->ca[0]) curl_easy_setopt(h, CURLOPT_CAINFO, c->ca);
-  CURLcode cc = curl_easy_perform(h);
-  curl_slist_free_all(hd);
-  if (cc != CURLE_OK)
-    return kerr_set(msg, cc == CURLE_OPERATION_TIMEDOUT ? KERR_TIMEOUT : KERR_NET,
-                    "GET %s: %s", path, err[0] ? err : curl_easy_strerror(cc));
-  curl_easy_getinfo(h, CURLINFO_RESPONSE_CODE, status);
+  api_raw_response r;
+  int rc = api_request_raw(c->api, "GET", path, hd, &r, msg);
+  if (rc != KERR_OK) return rc;
+  *status = r.status;
+  snprintf(etag, 128, "%s", r.etag);
+  free(out->data);
+  out->data = (char *)r.data;
+  out->len = r.len;
+  out->cap = r.data ? r.len + 1 : 0;
   return KERR_OK;
 }
 
@@ -203,7 +164,7 @@ static int read_file(const char *path, buf *out) {
   size_t n;
   int rc = KERR_OK;
   while ((n = fread(chunk, 1, sizeof chunk, f)) > 0)
-    if (on_data(chunk, 1, n, out) != n) {
+    if (append(chunk, 1, n, out) != n) {
       rc = KERR_NOMEM;
       break;
     }
@@ -338,7 +299,6 @@ static void *loop(void *arg) {
     pthread_mutex_lock(&c->mu);
   }
   pthread_mutex_unlock(&c->mu);
-  if (c->curl) curl_easy_cleanup(c->curl);
   return NULL;
 }
 
@@ -363,19 +323,23 @@ static void submit(app *a, catalog_result_type type, const char *name) {
 int catalog_open(app *a, char *msg) {
   catalog *c = calloc(1, sizeof *c);
   if (!c) return kerr_set(msg, KERR_NOMEM, "out of memory");
-  snprintf(c->base, sizeof c->base, "%s", a->central_url);
-  size_t bl = strlen(c->base);
-  if (bl && c->base[bl - 1] == '/') c->base[bl - 1] = '\0';
-  snprintf(c->kiosk, sizeof c->kiosk, "%s", a->cfg.kiosk_id);
-  snprintf(c->secret, sizeof c->secret, "%s", a->cfg.secret);
-  snprintf(c->ca, sizeof c->ca, "%s", a->cfg.ca_file);
-  c->timeout_ms = a->cfg.timeout_ms > 0 ? a->cfg.timeout_ms : 5000;
+  api_config ac = {.base_url = a->central_url,
+                   .kiosk_id = a->cfg.kiosk_id,
+                   .secret = a->cfg.secret,
+                   .timeout_ms = a->cfg.timeout_ms,
+                   .ca_file = a->cfg.ca_file[0] ? a->cfg.ca_file : NULL};
+  int rc = api_open(&ac, &c->api, msg);
+  if (rc) {
+    free(c);
+    return rc;
+  }
   snprintf(c->dir, sizeof c->dir, "%s/catalog", a->state_dir);
   char img[640];
   snprintf(img, sizeof img, "%s/img", c->dir);
   if ((mkdir(c->dir, 0700) != 0 && errno != EEXIST) ||
       (mkdir(img, 0700) != 0 && errno != EEXIST)) {
     int e = errno;
+    api_close(c->api);
     free(c);
     return kerr_set(msg, KERR_IO, "catalog cache %s: %s", img, strerror(e));
   }
@@ -387,6 +351,7 @@ int catalog_open(app *a, char *msg) {
   if (pthread_create(&c->thread, NULL, loop, c) != 0) {
     pthread_mutex_destroy(&c->mu);
     pthread_cond_destroy(&c->cv);
+    api_close(c->api);
     free(c);
     return kerr_set(msg, KERR_NOMEM, "catalog worker: cannot start a thread");
   }
@@ -408,6 +373,7 @@ void catalog_close(app *a) {
   pthread_cond_signal(&c->cv);
   pthread_mutex_unlock(&c->mu);
   pthread_join(c->thread, NULL);
+  api_close(c->api);
   drop_textures(c);
   pthread_mutex_destroy(&c->mu);
   pthread_cond_destroy(&c->cv);

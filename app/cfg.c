@@ -8,10 +8,11 @@
 #include <string.h>
 
 #include "prn_transport.h"
+#include "scan_source.h"
 
 typedef enum {
   K_STR, K_INT, K_BOOL, K_RENDERER, K_SIZE, K_LANG, K_URL,
-  K_PRN_URI, K_PRN_WIDTH, K_PRN_MODE, K_OFFLINE, K_PIN_HASH
+  K_PRN_URI, K_PRN_WIDTH, K_PRN_MODE, K_OFFLINE, K_PIN_HASH, K_SCAN
 } kind;
 
 typedef struct {
@@ -37,6 +38,7 @@ static const key keys[] = {
     {"central", "timeout_ms", K_INT, offsetof(cfg, timeout_ms), sizeof(long),
      100, 60000, 0},
     STR("central", "ca_file", ca_file, 0),
+    INT("central", "heartbeat_s", heartbeat_s, 1, 3600),
     {"display", "renderer", K_RENDERER, offsetof(cfg, renderer_accelerated),
      sizeof(int), 0, 0, 0},
     {"display", "fullscreen", K_BOOL, offsetof(cfg, fullscreen), sizeof(int),
@@ -56,6 +58,10 @@ static const key keys[] = {
     {"printer", "mode", K_PRN_MODE, offsetof(cfg, printer_raster), 0, 0, 0, 0},
     {"offline", "mode", K_OFFLINE, offsetof(cfg, offline_items), 0, 0, 0, 0},
     INT("offline", "deadline_ms", online_deadline_ms, 500, 30000),
+    {"scanner", "source", K_SCAN, offsetof(cfg, scanner_sources),
+     sizeof(((cfg *)0)->scanner_sources), 0, 0, 0},
+    {"scanner", "preview", K_BOOL, offsetof(cfg, scanner_preview_files),
+     sizeof(int), 0, 0, 0},
     {"admin", "pin_hash", K_PIN_HASH, offsetof(cfg, admin_pin_hash),
      sizeof(((cfg *)0)->admin_pin_hash), 0, 0, 0},
     {"admin", "allow_exit", K_BOOL, offsetof(cfg, admin_allow_exit),
@@ -82,6 +88,7 @@ void cfg_defaults(cfg *c) {
   c->printer_raster = 1;
   c->offline_items = 1;
   c->online_deadline_ms = 3000;
+  c->heartbeat_s = 60;
 }
 
 void cfg_demo_identity(cfg *c) {
@@ -101,6 +108,23 @@ int cfg_parse_size(const char *s, int *w, int *h) {
   *w = (int)a;
   *h = (int)b;
   return KERR_OK;
+}
+
+int cfg_next_source(const char **list, char *out, size_t cap) {
+  const char *p = *list;
+  for (;;) {
+    while (*p == ' ' || *p == ',') p++;
+    if (!*p) return 0;
+    const char *end = strchr(p, ',');
+    size_t n = end ? (size_t)(end - p) : strlen(p);
+    *list = p + n;
+    while (n && p[n - 1] == ' ') n--;
+    if (!n) continue;
+    if (n >= cap) n = cap - 1; /* scan_source_parse refuses what is too long */
+    memcpy(out, p, n);
+    out[n] = '\0';
+    return 1;
+  }
 }
 
 int cfg_lang_valid(const char *lang) {
@@ -123,13 +147,13 @@ typedef struct {
   FILE *f;
   int line;
   int seen[NKEYS];     /* line a key was set on, 0 = not set */
-  int section_line[8]; /* first line of each distinct section name below */
+  int section_line[12]; /* first line of each distinct section name below */
   char *msg;
   int failed;
 } parse_ctx;
 
 static const char *sections[] = {"kiosk", "central", "display", "ui",
-                                 "printer", "offline", "admin"};
+                                 "printer", "offline", "admin", "scanner"};
 #define NSECTIONS (sizeof sections / sizeof sections[0])
 
 static char *reader(char *buf, int size, void *stream) {
@@ -228,6 +252,24 @@ static int set_value(parse_ctx *p, const key *k, const char *v) {
                   "", "");
     memcpy(base, v, strlen(v) + 1);
     return 1;
+  case K_SCAN: {
+    /* Every entry must parse now, so a typo fails --check-config. */
+    if (strlen(v) >= k->size)
+      return fail(p, p->line, "value too long for ", k->name, "");
+    char e[SCAN_SOURCE_URI_MAX], arg[SCAN_SOURCE_URI_MAX];
+    const char *at = v;
+    int n = 0;
+    while (cfg_next_source(&at, e, sizeof e)) {
+      const scan_source_ops *ops;
+      kerr_msg why;
+      if (scan_source_parse(e, &ops, arg, sizeof arg, why) != 0)
+        return fail(p, p->line, "scanner source: ", why, "");
+      n++;
+    }
+    if (!n) return fail(p, p->line, "empty value for ", k->name, "");
+    memcpy(base, v, strlen(v) + 1);
+    return 1;
+  }
   case K_OFFLINE:
     if (strcmp(v, "off") && strcmp(v, "offline_items"))
       return fail(p, p->line, "offline mode must be off or offline_items, not ",

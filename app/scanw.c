@@ -6,6 +6,7 @@
 
 #include <sodium.h>
 
+#include "cfg.h"
 #include "klog.h"
 #include "scan_qrgen.h"
 #include "scan_zbar.h"
@@ -17,58 +18,101 @@
 
 typedef struct job {
   struct job *next;
-  int tag;
-  char *code;    /* draw this, or */
-  uint8_t *grey; /* decode this */
-  int w, h;
+  char *code;
 } job;
+
+struct scanw;
+
+typedef struct {
+  struct scanw *owner;
+  int index;
+  char scheme[16];
+  int live; /* a camera: its frames are worth a preview */
+  scan_thread *thread;
+  int have_state; /* under owner->lock */
+  scan_state state;
+} source;
 
 struct scanw {
   scanw_done_fn on_done;
   void *ctx;
-  pthread_t thread;
-  pthread_mutex_t lock;
+  pthread_mutex_t lock; /* the demo queue and the sources' states */
+  source src[SCANW_MAX_SOURCES];
+  int n_src;
+  int preview; /* index of the source that feeds the preview, -1 none */
+  /* The demo path. */
+  pthread_t demo;
+  int demo_started;
   pthread_cond_t wake;
   job *head, *tail;
   int depth;
   int stopping;
 };
 
-static void job_free(job *j) {
-  free(j->code);
-  free(j->grey);
-  free(j);
-}
-
-static void run(scanw *s, scan_zbar *dec, job *j, int stopping) {
+static scanw_result *result_new(int source_index, scan_event_kind kind) {
   scanw_result *r = calloc(1, sizeof *r);
   if (!r) {
     klog_error("scanw", "out of memory: dropping a scan result");
-    return;
+    return NULL;
   }
-  r->tag = j->tag;
+  r->source = source_index;
+  r->kind = kind;
+  return r;
+}
+
+static void set_payload(scanw_result *r, const char *p, size_t len) {
+  if (len >= sizeof r->payload) len = sizeof r->payload - 1;
+  memcpy(r->payload, p, len);
+  r->payload[len] = '\0';
+  r->len = len;
+  r->found = 1;
+}
+
+/* A scan_thread's event, on its thread: keep the state, pass it on. */
+static void on_source(void *ctx, const scan_event *ev) {
+  source *so = ctx;
+  scanw *s = so->owner;
+  if (ev->kind == SCAN_EVENT_STATE) {
+    pthread_mutex_lock(&s->lock);
+    so->have_state = 1;
+    so->state = ev->state;
+    pthread_mutex_unlock(&s->lock);
+  }
+  scanw_result *r = result_new(so->index, ev->kind);
+  if (!r) return;
+  r->state = ev->state;
+  r->rc = ev->rc;
+  if (ev->msg) kerr_set(r->msg, ev->rc, "%s", ev->msg);
+  if (ev->kind == SCAN_EVENT_PAYLOAD) set_payload(r, ev->payload, ev->len);
+  s->on_done(s->ctx, r);
+}
+
+static void run_demo(scanw *s, scan_zbar *dec, job *j, int stopping) {
+  scanw_result *r = result_new(SCANW_DEMO, SCAN_EVENT_PAYLOAD);
+  if (!r) return;
+  uint8_t *grey = NULL;
+  int w = 0, h = 0;
   if (stopping) {
     r->rc = kerr_set(r->msg, KERR_BUSY, "shutting down");
   } else if (!dec) {
     r->rc = kerr_set(r->msg, KERR_DEVICE, "no decoder");
   } else {
-    if (j->code) {
-      r->rc = scan_qrgen_render(j->code, DEMO_SCALE, &j->grey, &j->w, &j->h,
-                                r->msg);
-    }
+    r->rc = scan_qrgen_render(j->code, DEMO_SCALE, &grey, &w, &h, r->msg);
     if (r->rc == KERR_OK) {
-      int got = scan_zbar_decode(dec, j->grey, j->w, j->h, j->w, r->payload,
-                                 sizeof r->payload, &r->payload_len, r->msg);
-      if (got < 0)
-        r->rc = got;
-      else
-        r->found = got;
+      size_t len = 0;
+      int got = scan_zbar_decode(dec, grey, w, h, w, r->payload,
+                                 sizeof r->payload, &len, r->msg);
+      if (got < 0) r->rc = got;
+      r->found = got > 0;
+      r->len = got > 0 && len < sizeof r->payload ? len : 0;
     }
   }
+  if (r->rc != KERR_OK) r->kind = SCAN_EVENT_REJECT;
+  free(grey);
   s->on_done(s->ctx, r);
 }
 
-static void *loop(void *arg) {
+static void *demo_loop(void *arg) {
   scanw *s = arg;
   kerr_msg msg = "";
   scan_zbar *dec = NULL;
@@ -88,41 +132,83 @@ static void *loop(void *arg) {
     int stopping = s->stopping;
     pthread_mutex_unlock(&s->lock);
     if (!j) break;
-    run(s, dec, j, stopping);
-    job_free(j);
+    run_demo(s, dec, j, stopping);
+    sodium_memzero(j->code, strlen(j->code));
+    free(j->code);
+    free(j);
   }
   if (dec) scan_zbar_free(dec);
   return NULL;
 }
 
-int scanw_start(scanw_done_fn on_done, void *ctx, scanw **out, char *msg) {
+static int start_sources(scanw *s, const char *list, int preview_files,
+                         char *msg) {
+  char uri[SCAN_SOURCE_URI_MAX];
+  const char *at = list ? list : "";
+  scan_thread_opts opts;
+  memset(&opts, 0, sizeof opts);
+  opts.preview_files = preview_files;
+  while (cfg_next_source(&at, uri, sizeof uri)) {
+    if (s->n_src == SCANW_MAX_SOURCES)
+      return kerr_set(msg, KERR_CONFIG, "scanner: at most %d sources",
+                      SCANW_MAX_SOURCES);
+    source *so = &s->src[s->n_src];
+    so->owner = s;
+    so->index = s->n_src;
+    const char *colon = strchr(uri, ':');
+    size_t n = colon ? (size_t)(colon - uri) : strlen(uri);
+    if (n >= sizeof so->scheme) n = sizeof so->scheme - 1;
+    memcpy(so->scheme, uri, n);
+    so->scheme[n] = '\0';
+    so->live = !strcmp(so->scheme, "camera");
+    int rc = scan_thread_start(uri, on_source, so, &opts, &so->thread, msg);
+    if (rc) return rc;
+    if (s->preview < 0 && (so->live || preview_files)) s->preview = s->n_src;
+    s->n_src++;
+  }
+  return KERR_OK;
+}
+
+int scanw_start(const char *sources, int preview_files, scanw_done_fn on_done,
+                void *ctx, scanw **out, char *msg) {
   scanw *s = calloc(1, sizeof *s);
   if (!s) return kerr_set(msg, KERR_NOMEM, "out of memory");
   s->on_done = on_done;
   s->ctx = ctx;
+  s->preview = -1;
   pthread_mutex_init(&s->lock, NULL);
   pthread_cond_init(&s->wake, NULL);
-  int e = pthread_create(&s->thread, NULL, loop, s);
-  if (e) {
-    pthread_mutex_destroy(&s->lock);
-    pthread_cond_destroy(&s->wake);
-    free(s);
-    return kerr_set(msg, KERR_NOMEM, "pthread_create: %s", strerror(e));
+  int rc = start_sources(s, sources, preview_files, msg);
+  if (!rc) {
+    int e = pthread_create(&s->demo, NULL, demo_loop, s);
+    if (e) rc = kerr_set(msg, KERR_NOMEM, "pthread_create: %s", strerror(e));
+    else s->demo_started = 1;
   }
+  if (rc) {
+    scanw_stop(s);
+    return rc;
+  }
+  klog_info("scanw", "%d scanner source%s%s", s->n_src, s->n_src == 1 ? "" : "s",
+            s->preview >= 0 ? ", with a preview" : "");
   *out = s;
   return KERR_OK;
 }
 
-static int submit(scanw *s, job *j) {
+int scanw_submit_code(scanw *s, const char *payload) {
+  job *j = calloc(1, sizeof *j);
+  if (!j || !(j->code = strdup(payload))) {
+    free(j);
+    return KERR_NOMEM;
+  }
   pthread_mutex_lock(&s->lock);
   if (s->depth >= QUEUE_MAX || s->stopping) {
     pthread_mutex_unlock(&s->lock);
+    free(j->code);
+    free(j);
     return KERR_BUSY;
   }
-  if (s->tail)
-    s->tail->next = j;
-  else
-    s->head = j;
+  if (s->tail) s->tail->next = j;
+  else s->head = j;
   s->tail = j;
   s->depth++;
   pthread_cond_signal(&s->wake);
@@ -130,42 +216,14 @@ static int submit(scanw *s, job *j) {
   return KERR_OK;
 }
 
-int scanw_submit_code(scanw *s, int tag, const char *payload) {
-  job *j = calloc(1, sizeof *j);
-  if (!j) return KERR_NOMEM;
-  j->tag = tag;
-  j->code = strdup(payload);
-  if (!j->code) {
-    free(j);
-    return KERR_NOMEM;
-  }
-  int rc = submit(s, j);
-  if (rc) job_free(j);
-  return rc;
-}
-
-int scanw_submit_frame(scanw *s, int tag, uint8_t *grey, int w, int h) {
-  job *j = calloc(1, sizeof *j);
-  if (!j) {
-    free(grey);
-    return KERR_NOMEM;
-  }
-  j->tag = tag;
-  j->grey = grey;
-  j->w = w;
-  j->h = h;
-  int rc = submit(s, j);
-  if (rc) job_free(j);
-  return rc;
-}
-
 void scanw_stop(scanw *s) {
   if (!s) return;
+  for (int i = 0; i < s->n_src; i++) scan_thread_stop(s->src[i].thread);
   pthread_mutex_lock(&s->lock);
   s->stopping = 1;
   pthread_cond_signal(&s->wake);
   pthread_mutex_unlock(&s->lock);
-  pthread_join(s->thread, NULL);
+  if (s->demo_started) pthread_join(s->demo, NULL);
   pthread_mutex_destroy(&s->lock);
   pthread_cond_destroy(&s->wake);
   free(s);
@@ -176,4 +234,24 @@ void scanw_result_free(scanw_result *r) {
   /* The payload is a member code: do not leave it in freed memory. */
   sodium_memzero(r, sizeof *r);
   free(r);
+}
+
+int scanw_count(const scanw *s) { return s ? s->n_src : 0; }
+
+void scanw_source(scanw *s, int i, const char **scheme, int *have_state,
+                  scan_state *state) {
+  source *so = &s->src[i];
+  *scheme = so->scheme;
+  pthread_mutex_lock(&s->lock);
+  *have_state = so->have_state;
+  *state = so->state;
+  pthread_mutex_unlock(&s->lock);
+}
+
+int scanw_has_preview(const scanw *s) { return s && s->preview >= 0; }
+
+int scanw_preview(scanw *s, uint8_t *dst, size_t cap, int *w, int *h,
+                  uint64_t *seq) {
+  if (!scanw_has_preview(s)) return 0;
+  return scan_thread_preview(s->src[s->preview].thread, dst, cap, w, h, seq);
 }

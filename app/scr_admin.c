@@ -21,6 +21,7 @@
 #include "pin.h"
 #include "prnw.h"
 #include "prn_journal.h"
+#include "scanw.h"
 #include "screen.h"
 #include "tmpl.h"
 #include "txn.h"
@@ -232,6 +233,34 @@ static const char *printer_line(app *a, char *buf, size_t cap, SDL_Color *c) {
   return buf;
 }
 
+/* Each configured source and its state ("camera 未连接 · dir 正常"); the
+ * demo cards when there is none in demo mode. */
+static const char *scanner_line(app *a, char *buf, size_t cap, SDL_Color *c) {
+  const theme *th = &a->th;
+  int n = scanw_count(a->scan), bad = 0;
+  buf[0] = '\0';
+  for (int i = 0; i < n; i++) {
+    const char *scheme;
+    int have;
+    scan_state st;
+    scanw_source(a->scan, i, &scheme, &have, &st);
+    const char *key = !have                        ? "admin.scanner.state.opening"
+                      : st == SCAN_STATE_OK        ? "admin.scanner.state.ok"
+                      : st == SCAN_STATE_UNPLUGGED ? "admin.scanner.state.unplugged"
+                                                   : "admin.scanner.state.absent";
+    bad |= have && st != SCAN_STATE_OK;
+    size_t used = strlen(buf);
+    snprintf(buf + used, cap - used, "%s%s %s", i ? " · " : "", scheme, app_t(a, key));
+  }
+  if (!n) {
+    snprintf(buf, cap, "%s",
+             app_t(a, a->opt.demo ? "admin.scanner.demo" : "admin.scanner.none"));
+    bad = !a->opt.demo;
+  }
+  *c = bad ? th->danger : th->success;
+  return buf;
+}
+
 static void draw_open(app *a) {
   const theme *th = &a->th;
   const admw_snapshot *s = &A.snap;
@@ -254,9 +283,8 @@ static void draw_open(app *a) {
   info_row(a, c, &y, app_t(a, "admin.central"), v,
            A.health > 0 ? th->success : A.health < 0 ? th->danger : th->text);
   info_row(a, c, &y, app_t(a, "admin.printer"), printer_line(a, v, sizeof v, &col), col);
-  info_row(a, c, &y, app_t(a, "admin.scanner"),
-           app_t(a, a->scan ? "admin.scanner.ok" : "admin.scanner.none"),
-           a->scan ? th->success : th->danger);
+  info_row(a, c, &y, app_t(a, "admin.scanner"), scanner_line(a, v, sizeof v, &col),
+           col);
   if (s->have_queue) {
     tmpl_number(s->queue.depth, n1, sizeof n1);
     snprintf(n2, sizeof n2, "%lld", (long long)(s->queue.oldest_pending_age_ms / 60000));

@@ -1,10 +1,65 @@
 /* The attract screen: invitation to scan, language switch, the reason a code
- * was refused, and in demo mode the four demo member cards. */
+ * was refused, and in demo mode the four demo member cards. With a camera
+ * among the scanner sources, its live picture fills the aiming frame so the
+ * member can aim the phone. */
 #include <stdio.h>
 #include <string.h>
 
 #include "app.h"
+#include "scanw.h"
 #include "screen.h"
+
+/* The camera preview: pulled from the scanner at most 10 times a second
+ * (scan_thread_preview), one streaming texture. */
+#define PREVIEW_MS 100
+static struct {
+  SDL_Texture *tex;
+  int w, h;
+  uint64_t seq, pulled_ms;
+  uint8_t grey[SCAN_PREVIEW_MAX * SCAN_PREVIEW_MAX];
+  uint8_t rgb[SCAN_PREVIEW_MAX * SCAN_PREVIEW_MAX * 3];
+} PV;
+
+void scr_attract_close(void) {
+  if (PV.tex) SDL_DestroyTexture(PV.tex);
+  memset(&PV, 0, sizeof PV);
+}
+
+/* 1 when a newer frame went into the texture. */
+static int pull_preview(app *a) {
+  int w = 0, h = 0;
+  if (scanw_preview(a->scan, PV.grey, sizeof PV.grey, &w, &h, &PV.seq) != 1)
+    return 0;
+  if (PV.tex && (w != PV.w || h != PV.h)) {
+    SDL_DestroyTexture(PV.tex);
+    PV.tex = NULL;
+  }
+  if (!PV.tex) {
+    PV.tex = SDL_CreateTexture(a->ren, SDL_PIXELFORMAT_RGB24,
+                               SDL_TEXTUREACCESS_STREAMING, w, h);
+    if (!PV.tex) return 0;
+    SDL_SetTextureScaleMode(PV.tex, SDL_ScaleModeLinear);
+    PV.w = w;
+    PV.h = h;
+  }
+  for (int i = 0; i < w * h; i++)
+    PV.rgb[3 * i] = PV.rgb[3 * i + 1] = PV.rgb[3 * i + 2] = PV.grey[i];
+  SDL_UpdateTexture(PV.tex, NULL, PV.rgb, w * 3);
+  return 1;
+}
+
+/* The preview cropped to fill r (the middle of the picture is kept). */
+static void draw_preview(app *a, SDL_Rect r) {
+  SDL_Rect src = {0, 0, PV.w, PV.h};
+  if ((long)PV.w * r.h > (long)PV.h * r.w) {
+    src.w = PV.h * r.w / r.h;
+    src.x = (PV.w - src.w) / 2;
+  } else {
+    src.h = PV.w * r.h / r.w;
+    src.y = (PV.h - src.h) / 2;
+  }
+  SDL_RenderCopy(a->ren, PV.tex, &src, &r);
+}
 
 static struct {
   SDL_Rect hero; /* scan illustration and title */
@@ -102,9 +157,13 @@ static void draw_hero(app *a) {
   draw_shadow(a->dr, tile, app_px(a, th->radius), app_px(a, 24), 120);
   draw_rrect(a->dr, tile, app_px(a, th->radius), (SDL_Color){255, 255, 255, 255});
   int pad = frame / 8;
-  draw_qr_glyph(a, (SDL_Rect){tile.x + pad, tile.y + pad, frame - 2 * pad,
-                              frame - 2 * pad},
-                th->bg_top);
+  if (PV.tex && scanw_has_preview(a->scan))
+    draw_preview(a, (SDL_Rect){tile.x + pad / 2, tile.y + pad / 2, frame - pad,
+                               frame - pad});
+  else
+    draw_qr_glyph(a, (SDL_Rect){tile.x + pad, tile.y + pad, frame - 2 * pad,
+                                frame - 2 * pad},
+                  th->bg_top);
   int arm = frame / 5, t = app_px(a, 10), gap = app_px(a, 26);
   SDL_Rect o = {tile.x - gap, tile.y - gap, frame + 2 * gap, frame + 2 * gap};
   for (int i = 0; i < 4; i++) {
@@ -221,8 +280,17 @@ static int event(app *a, const SDL_Event *ev) {
 }
 
 static uint64_t tick(app *a, uint64_t now) {
-  if (!hold_since) return UINT64_MAX;
-  if (now < hold_since + ADMIN_HOLD_MS) return hold_since + ADMIN_HOLD_MS;
+  uint64_t next = UINT64_MAX;
+  if (scanw_has_preview(a->scan)) {
+    if (now >= PV.pulled_ms + PREVIEW_MS) {
+      PV.pulled_ms = now;
+      if (pull_preview(a)) app_dirty(a);
+    }
+    next = PV.pulled_ms + PREVIEW_MS;
+  }
+  if (!hold_since) return next;
+  if (now < hold_since + ADMIN_HOLD_MS)
+    return hold_since + ADMIN_HOLD_MS < next ? hold_since + ADMIN_HOLD_MS : next;
   hold_since = 0;
   screen_push(a, &scr_admin);
   return UINT64_MAX;

@@ -1,6 +1,7 @@
 /* The member screen: who is here, their tier card and points, points about
  * to expire, progress to the next tier, benefits, birthday banner, the
- * journeys (catalog, parking, check-in) and the idle countdown. */
+ * journeys (catalog, parking, check-in). The idle countdown is drawn over
+ * every screen by screen.c. */
 #include <stdio.h>
 #include <string.h>
 
@@ -89,12 +90,6 @@ static void layout(app *a) {
     wset_add(&a->ws, ids[i],
              (SDL_Rect){L.buttons.x + i * (bw + app_px(a, 24)), L.buttons.y,
                         bw, L.buttons.h});
-  if (session_state_of(a->ses) == SESSION_ENDING) {
-    int dw = a->w < a->h ? a->w * 80 / 100 : a->w * 44 / 100;
-    wset_add(&a->ws, "btn-continue",
-             (SDL_Rect){(a->w - dw * 70 / 100) / 2, a->h / 2 + app_px(a, 90),
-                        dw * 70 / 100, bh});
-  }
 }
 
 static const char *tier_label(app *a, const char *code) {
@@ -298,29 +293,6 @@ static void draw_benefits(app *a, const session_member *m) {
   }
 }
 
-static void draw_countdown(app *a) {
-  const theme *th = &a->th;
-  draw_fill(a->dr, (SDL_Rect){0, 0, a->w, a->h}, th->overlay);
-  int dw = a->w < a->h ? a->w * 80 / 100 : a->w * 44 / 100;
-  int dh = app_px(a, 520);
-  SDL_Rect d = {(a->w - dw) / 2, a->h / 2 - dh / 2, dw, dh};
-  widget_panel(a, d, th->surface_hi);
-  int h1 = app_px(a, th->type_h1), body = app_px(a, th->type_body);
-  int y = d.y + app_px(a, 56);
-  text_draw(a->tx, h1, 1, th->text, app_t(a, "session.idle_title"),
-            d.x + d.w / 2, y, TEXT_CENTER);
-  y += text_line_height(a->tx, h1, 1) + app_px(a, 12);
-  char n[16], line[200];
-  snprintf(n, sizeof n, "%d", session_countdown_left(a->ses, app_now_ms()));
-  tmpl_fill(line, sizeof line, app_t(a, "session.idle_body"),
-            (const char *[]){"seconds", n, NULL});
-  text_wrap(a->tx, body, 0, th->text_muted, line,
-            (SDL_Rect){d.x + app_px(a, 48), y, d.w - app_px(a, 96), 0},
-            TEXT_CENTER, 1);
-  widget_button(a, "btn-continue", app_t(a, "session.continue"),
-                BUTTON_PRIMARY, app_px(a, th->type_title));
-}
-
 static void paint(app *a) {
   const session_member *m = session_member_of(a->ses);
   screen_background(a);
@@ -339,7 +311,6 @@ static void paint(app *a) {
   widget_button(a, "btn-checkin",
                 app_t(a, m->checkin_today ? "member.checked_in" : "member.checkin"),
                 BUTTON_SECONDARY, px);
-  if (session_state_of(a->ses) == SESSION_ENDING) draw_countdown(a);
 }
 
 static void click(app *a, const char *id) {

@@ -512,7 +512,7 @@ static void confirm(app *a) {
                                            : "parking.confirm_unavailable");
     return;
   }
-  if (txn_parking(a, P.asked, P.hours, pts) != KERR_OK) {
+  if (txn_parking(a, P.asked, P.hours, free_h, pts) != KERR_OK) {
     app_toast(a, "parking.confirm_unavailable");
     return;
   }

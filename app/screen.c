@@ -1,12 +1,14 @@
 #include "screen.h"
 
 #include "app.h"
+#include "tmpl.h"
 
 static void enter_top(app *a) {
   const screen_ops *s = a->stack[a->depth - 1];
   wset_clear(&a->ws);
   if (s->enter) s->enter(a);
   if (s->layout) s->layout(a);
+  screen_countdown_layout(a);
   app_dirty(a);
 }
 
@@ -53,6 +55,7 @@ void screen_relayout(app *a) {
   int pressed = a->ws.pressed;
   wset_clear(&a->ws);
   if (s && s->layout) s->layout(a);
+  screen_countdown_layout(a);
   if (pressed < a->ws.n) a->ws.pressed = pressed;
   app_dirty(a);
 }
@@ -62,11 +65,53 @@ uint64_t screen_tick(app *a, uint64_t now_ms) {
   return s && s->tick ? s->tick(a, now_ms) : UINT64_MAX;
 }
 
-void screen_home(app *a) {
+void screen_reset(app *a, const screen_ops *s) {
   exit_top(a);
   a->depth = 1;
-  a->stack[0] = &scr_member;
+  a->stack[0] = s;
   enter_top(a);
+}
+
+void screen_home(app *a) { screen_reset(a, &scr_member); }
+
+int screen_base_is(const app *a, const screen_ops *s) {
+  return a->depth > 0 && a->stack[0] == s;
+}
+
+static SDL_Rect countdown_box(app *a) {
+  int dw = a->w < a->h ? a->w * 80 / 100 : a->w * 44 / 100;
+  int dh = app_px(a, 520);
+  return (SDL_Rect){(a->w - dw) / 2, a->h / 2 - dh / 2, dw, dh};
+}
+
+void screen_countdown_layout(app *a) {
+  if (session_state_of(a->ses) != SESSION_ENDING) return;
+  SDL_Rect d = countdown_box(a);
+  int bw = d.w * 70 / 100, bh = app_px(a, a->th.button_h);
+  wset_add(&a->ws, "btn-continue",
+           (SDL_Rect){(a->w - bw) / 2, a->h / 2 + app_px(a, 90), bw, bh});
+}
+
+void screen_countdown_draw(app *a) {
+  if (session_state_of(a->ses) != SESSION_ENDING) return;
+  const theme *th = &a->th;
+  draw_fill(a->dr, (SDL_Rect){0, 0, a->w, a->h}, th->overlay);
+  SDL_Rect d = countdown_box(a);
+  widget_panel(a, d, th->surface_hi);
+  int h1 = app_px(a, th->type_h1), body = app_px(a, th->type_body);
+  int y = d.y + app_px(a, 56);
+  text_draw(a->tx, h1, 1, th->text, app_t(a, "session.idle_title"),
+            d.x + d.w / 2, y, TEXT_CENTER);
+  y += text_line_height(a->tx, h1, 1) + app_px(a, 12);
+  char n[16], line[200];
+  snprintf(n, sizeof n, "%d", session_countdown_left(a->ses, app_now_ms()));
+  tmpl_fill(line, sizeof line, app_t(a, "session.idle_body"),
+            (const char *[]){"seconds", n, NULL});
+  text_wrap(a->tx, body, 0, th->text_muted, line,
+            (SDL_Rect){d.x + app_px(a, 48), y, d.w - app_px(a, 96), 0},
+            TEXT_CENTER, 1);
+  widget_button(a, "btn-continue", app_t(a, "session.continue"),
+                BUTTON_PRIMARY, app_px(a, th->type_title));
 }
 
 void screen_background(app *a) {

@@ -44,6 +44,8 @@ extern const screen_ops scr_parking;
 extern const screen_ops scr_admin;
 /* Wipes the plate and stay the parking screen holds (the session ended). */
 void scr_parking_forget(void);
+/* Drops the attract screen's camera preview texture (before the renderer). */
+void scr_attract_close(void);
 /* Stops the admin screen's worker (app_close, before the queue closes). */
 void scr_admin_close(void);
 
@@ -57,6 +59,10 @@ void screen_relayout(app *a);
 uint64_t screen_tick(app *a, uint64_t now_ms);
 /* Back to the member screen with nothing on the stack above it. */
 void screen_home(app *a);
+/* The stack becomes just s (exit on the old top, enter on s). */
+void screen_reset(app *a, const screen_ops *s);
+/* 1 when the stack's bottom is s. */
+int screen_base_is(const app *a, const screen_ops *s);
 
 /* Parts every screen shares: the background, the top bar (mall name,
  * language toggle `lang-toggle`, and with show_exit the `btn-exit` button)
@@ -67,5 +73,11 @@ int screen_header_layout(app *a, int show_exit);
 void screen_header_draw(app *a, int show_exit);
 /* A tap on a shared part; 1 when handled. */
 int screen_header_click(app *a, const char *id);
+
+/* The idle countdown (session ENDING) over whatever screen is on top: its
+ * `btn-continue` is laid out after the screen's own widgets, and drawn over
+ * the frame. Any touch while it shows keeps the session (app.c). */
+void screen_countdown_layout(app *a);
+void screen_countdown_draw(app *a);
 
 #endif

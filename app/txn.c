@@ -9,6 +9,7 @@
 #include "app.h"
 #include "catalog.h"
 #include "events.h"
+#include "hbw.h"
 #include "klog.h"
 #include "prnw.h"
 #include "screen.h"
@@ -37,6 +38,15 @@ const char *txn_reason_msgid(const char *code) {
   if (!strcmp(code, "item_unavailable")) return "result.why.item_unavailable";
   if (!strcmp(code, "not_found")) return "result.why.item_unavailable";
   return "result.why.other";
+}
+
+const char *txn_parking_reason_msgid(const char *code) {
+  if (!code) return "parking.why.other";
+  if (!strcmp(code, "not_found")) return "parking.why.not_found";
+  if (!strcmp(code, "limit_reached")) return "parking.why.limit_reached";
+  if (!strcmp(code, "invalid_plate")) return "parking.why.invalid_plate";
+  if (!strcmp(code, "insufficient_points")) return "result.why.insufficient_points";
+  return "parking.why.other";
 }
 
 /* Worker threads: wrap and post, nothing else. */
@@ -174,7 +184,8 @@ int txn_checkin(app *a) {
   return start(a, OUTBOX_CHECKIN, body, 0);
 }
 
-int txn_parking(app *a, const char *plate, int hours, int64_t points) {
+int txn_parking(app *a, const char *plate, int hours, int free_hours,
+                int64_t points) {
   const session_member *m = session_member_of(a->ses);
   if (!m || !plate || !*plate || hours < 1 || hours > 24) return KERR_INVALID;
   json_t *b = json_pack("{s:s, s:s, s:i}", "member_id", m->id, "plate", plate,
@@ -187,6 +198,7 @@ int txn_parking(app *a, const char *plate, int hours, int64_t points) {
   txn_view *v = &of(a)->cur;
   snprintf(v->plate, sizeof v->plate, "%s", plate);
   v->hours = hours;
+  v->free_hours_used = free_hours;
   klog_info("txn", "parking coupon of %d h queued for the central", hours);
   return rc;
 }
@@ -247,6 +259,8 @@ static void parked(app *a, txn_view *v, const sync_event *ev, int here) {
   v->points_balance = json_integer_value(json_object_get(ev->body, "points_balance"));
   v->free_hours_used =
       (int)json_integer_value(json_object_get(ev->body, "free_hours_used"));
+  json_int_t hours = json_integer_value(json_object_get(ev->body, "hours"));
+  if (hours > 0 && hours <= 24) v->hours = (int)hours;
   v->has_balance = 1;
   if (rc == KERR_OK) {
     v->phase = TXN_PRINTING;
@@ -382,7 +396,8 @@ static void handle_sync(app *a, sync_event *ev) {
     if (here) {
       v->phase = TXN_REJECTED;
       snprintf(v->error_code, sizeof v->error_code, "%s", ev->error_code);
-      v->why = txn_reason_msgid(ev->error_code);
+      v->why = ev->kind == OUTBOX_PARKING ? txn_parking_reason_msgid(ev->error_code)
+                                          : txn_reason_msgid(ev->error_code);
     }
     break;
   case SYNC_RETRYING:
@@ -412,6 +427,8 @@ static void handle_print(app *a, const prnw_result *r) {
   else
     klog_warn("txn", "voucher not printed (%s): %s%s", prnw_fault_msgid(r->fault),
               r->msg, r->journaled ? "; kept in the print journal" : "");
+  /* The heartbeat reports what the printer did last. */
+  if (r->print) hbw_set_printer(a->hb, r->rc == KERR_OK ? PRNW_OK : r->fault, r->near_end);
   if (!mine) return;
   if (r->rc == KERR_OK) {
     v->phase = TXN_DONE;

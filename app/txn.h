@@ -77,10 +77,12 @@ void txn_close(app *a);
  * when the queue would not take it (the view says FAILED). */
 int txn_redeem(app *a, const char *item_id, int qty);
 int txn_checkin(app *a);
-/* A parking coupon (POST /v1/parking/coupons) for a normalised plate; points
- * is the kiosk's reckoning (free hours first). Accepted, its receipt prints
- * through the printer worker like a voucher (code = the coupon id). */
-int txn_parking(app *a, const char *plate, int hours, int64_t points);
+/* A parking coupon (POST /v1/parking/coupons) for a normalised plate; free
+ * hours and points are the kiosk's reckoning (free hours first), shown until
+ * the central's answer replaces them. Accepted, its receipt prints through
+ * the printer worker like a voucher (code = the coupon id). */
+int txn_parking(app *a, const char *plate, int hours, int free_hours,
+                int64_t points);
 
 const txn_view *txn_current(const app *a);
 /* Forgets the transaction on screen (the member moved on). */
@@ -101,7 +103,9 @@ outbox *txn_outbox(const app *a);
 struct prnw *txn_printer(const app *a);
 const char *txn_printer_uri(const app *a);
 
-/* The member-facing msgid for the central's refusal code. */
+/* The member-facing msgid for the central's refusal code of a redemption,
+ * and of a parking coupon (its own words: the car, the plate, the hours). */
 const char *txn_reason_msgid(const char *error_code);
+const char *txn_parking_reason_msgid(const char *error_code);
 
 #endif

@@ -9,6 +9,7 @@
 
 #include "klog.h"
 #include "script_run.h"
+#include "sdnotify.h"
 
 static void update_size(app *a) {
   SDL_GetRendererOutputSize(a->ren, &a->w, &a->h);
@@ -63,10 +64,10 @@ void ui_close(app *a) {
   SDL_Quit();
 }
 
-/* KIOSK_WIDGET_DUMP=FILE: after each frame, the screen's name and its
- * widgets' ids and rectangles, so a test driving the real window system
- * (xdotool under Xvfb) knows where to click. Written to a temporary file and
- * renamed, so a reader never sees half of it. */
+/* KIOSK_WIDGET_DUMP=FILE: after each frame, the screen's name, the screen
+ * stack and the widgets' ids and rectangles, so a test driving the real
+ * window system (xdotool under Xvfb) knows where to click. Written to a
+ * temporary file and renamed, so a reader never sees half of it. */
 static void dump_widgets(app *a) {
   const char *path = getenv("KIOSK_WIDGET_DUMP");
   if (!path || !*path) return;
@@ -75,6 +76,10 @@ static void dump_widgets(app *a) {
   FILE *f = fopen(tmp, "w");
   if (!f) return;
   fprintf(f, "screen %s\n", screen_name(a));
+  /* The whole stack, bottom first: tests check what is left under a screen. */
+  fputs("stack", f);
+  for (int i = 0; i < a->depth; i++) fprintf(f, " %s", a->stack[i]->name);
+  fputc('\n', f);
   for (int i = 0; i < a->ws.n; i++)
     fprintf(f, "%s %d %d %d %d\n", a->ws.items[i].id, a->ws.items[i].r.x,
             a->ws.items[i].r.y, a->ws.items[i].r.w, a->ws.items[i].r.h);
@@ -90,9 +95,11 @@ static void frame(app *a) {
   a->dirty = 0;
   a->frames++;
   dump_widgets(a);
-  if (a->frames == 1)
+  if (a->frames == 1) {
     klog_info("ui", "first frame after %llu ms",
               (unsigned long long)(app_now_ms() - a->start_ms));
+    sdnotify_ready(); /* systemd: the kiosk is up once something shows */
+  }
   if (a->scan_started_ms && !strcmp(screen_name(a), "member")) {
     klog_info("ui", "scan to member screen: %llu ms",
               (unsigned long long)(app_now_ms() - a->scan_started_ms));
@@ -111,6 +118,10 @@ int ui_run(app *a) {
     }
     if (a->dirty) frame(a);
     now = app_now_ms();
+    /* A loop that stops passing here stops the pings: systemd restarts a
+     * hung UI. The wait is capped so an idle loop still wakes for them. */
+    uint64_t wd = sdnotify_tick(now);
+    if (wd < deadline) deadline = wd;
     int timeout = deadline <= now           ? 0
                   : deadline - now > 60000 ? 60000
                                            : (int)(deadline - now);
@@ -121,6 +132,7 @@ int ui_run(app *a) {
       } while (!a->quit && SDL_PollEvent(&ev));
     }
   }
+  sdnotify_stopping(); /* the queue is flushed by app_close() next */
   return a->exit_code;
 }
 

@@ -5,6 +5,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 #include <time.h>
 
 #include "klog.h"
@@ -102,30 +103,39 @@ static void copy_str(char *dst, size_t cap, const char *src) {
   dst[n] = '\0';
 }
 
-int api_request(api *a, const char *method, const char *path,
-                const json_t *body, const char *idempotency_key,
-                api_response *resp, char *msg) {
+static size_t on_header(char *ptr, size_t size, size_t nmemb, void *userdata) {
+  char *etag = userdata;
+  size_t n = size * nmemb;
+  if (n > 5 && strncasecmp(ptr, "ETag:", 5) == 0) {
+    const char *v = ptr + 5;
+    size_t vl = n - 5;
+    while (vl && (*v == ' ' || *v == '\t')) v++, vl--;
+    while (vl && (v[vl - 1] == '\r' || v[vl - 1] == '\n' || v[vl - 1] == ' ')) vl--;
+    if (vl < 128) {
+      memcpy(etag, v, vl);
+      etag[vl] = '\0';
+    }
+  }
+  return n;
+}
+
+/* One request: the signature, the headers, curl. KERR_OK when an answer
+ * came; *status and the answer's bytes (and ETag when etag is not NULL). */
+static int perform(api *a, const char *method, const char *path,
+                   const char *body_text, size_t body_len,
+                   const char *idempotency_key, const char *const *extra,
+                   answer_buf *answer, long *status, char *etag, char *msg) {
   char url[1024], sig[REQSIG_HEX_LEN + 1], hdr[256];
   char errbuf[CURL_ERROR_SIZE] = "";
-  char *body_text = NULL;
-  size_t body_len = 0;
   struct curl_slist *headers = NULL;
-  answer_buf answer = {0};
   int64_t now = (int64_t)time(NULL);
   CURLcode cc;
   int rc = KERR_OK;
 
-  memset(resp, 0, sizeof *resp);
   if (snprintf(url, sizeof url, "%s%s", a->base_url, path) >= (int)sizeof url)
     return kerr_set(msg, KERR_INVALID, "api: URL too long for %s", path);
-  if (body) {
-    body_text = json_dumps(body, JSON_COMPACT);
-    if (!body_text) return kerr_set(msg, KERR_NOMEM, "api: cannot encode the body of %s %s", method, path);
-    body_len = strlen(body_text);
-  }
-
   headers = curl_slist_append(headers, "Accept: application/json");
-  if (body) headers = curl_slist_append(headers, "Content-Type: application/json");
+  if (body_text) headers = curl_slist_append(headers, "Content-Type: application/json");
   if (strcmp(path, "/v1/health") != 0) {
     reqsig_sign(a->secret, method, path, now, body_text, body_len, sig);
     snprintf(hdr, sizeof hdr, "X-Kiosk-Id: %s", a->kiosk_id);
@@ -139,6 +149,7 @@ int api_request(api *a, const char *method, const char *path,
     snprintf(hdr, sizeof hdr, "Idempotency-Key: %s", idempotency_key);
     headers = curl_slist_append(headers, hdr);
   }
+  for (size_t i = 0; extra && extra[i]; i++) headers = curl_slist_append(headers, extra[i]);
 
   curl_easy_reset(a->curl);
   curl_easy_setopt(a->curl, CURLOPT_URL, url);
@@ -149,10 +160,14 @@ int api_request(api *a, const char *method, const char *path,
   curl_easy_setopt(a->curl, CURLOPT_NOSIGNAL, 1L);
   curl_easy_setopt(a->curl, CURLOPT_ERRORBUFFER, errbuf);
   curl_easy_setopt(a->curl, CURLOPT_WRITEFUNCTION, on_data);
-  curl_easy_setopt(a->curl, CURLOPT_WRITEDATA, &answer);
+  curl_easy_setopt(a->curl, CURLOPT_WRITEDATA, answer);
   curl_easy_setopt(a->curl, CURLOPT_PROTOCOLS_STR, "http,https");
+  if (etag) {
+    curl_easy_setopt(a->curl, CURLOPT_HEADERFUNCTION, on_header);
+    curl_easy_setopt(a->curl, CURLOPT_HEADERDATA, etag);
+  }
   if (a->ca_file) curl_easy_setopt(a->curl, CURLOPT_CAINFO, a->ca_file);
-  if (body) {
+  if (body_text) {
     curl_easy_setopt(a->curl, CURLOPT_POSTFIELDS, body_text);
     curl_easy_setopt(a->curl, CURLOPT_POSTFIELDSIZE, (long)body_len);
   }
@@ -160,14 +175,43 @@ int api_request(api *a, const char *method, const char *path,
   cc = curl_easy_perform(a->curl);
   if (cc != CURLE_OK) {
     int code = cc == CURLE_OPERATION_TIMEDOUT ? KERR_TIMEOUT
-               : answer.too_large             ? KERR_PROTO
+               : answer->too_large            ? KERR_PROTO
                                               : KERR_NET;
     rc = kerr_set(msg, code, "%s %s: %s%s%s", method, path,
-                  answer.too_large ? "answer larger than 4 MiB" : curl_easy_strerror(cc),
+                  answer->too_large ? "answer larger than 4 MiB" : curl_easy_strerror(cc),
                   errbuf[0] ? ": " : "", errbuf);
-    goto done;
+  } else {
+    curl_easy_getinfo(a->curl, CURLINFO_RESPONSE_CODE, status);
   }
-  curl_easy_getinfo(a->curl, CURLINFO_RESPONSE_CODE, &resp->status);
+  curl_slist_free_all(headers);
+  return rc;
+}
+
+/* The central's {"error","message"} of a 4xx/5xx answer. */
+static void error_fields(const json_t *b, char *code, size_t code_cap,
+                         char *message, size_t message_cap) {
+  copy_str(code, code_cap, json_string_value(json_object_get(b, "error")));
+  copy_str(message, message_cap, json_string_value(json_object_get(b, "message")));
+  if (!code[0]) copy_str(code, code_cap, "http_error");
+}
+
+int api_request(api *a, const char *method, const char *path,
+                const json_t *body, const char *idempotency_key,
+                api_response *resp, char *msg) {
+  char *body_text = NULL;
+  size_t body_len = 0;
+  answer_buf answer = {0};
+  int rc;
+
+  memset(resp, 0, sizeof *resp);
+  if (body) {
+    body_text = json_dumps(body, JSON_COMPACT);
+    if (!body_text) return kerr_set(msg, KERR_NOMEM, "api: cannot encode the body of %s %s", method, path);
+    body_len = strlen(body_text);
+  }
+  rc = perform(a, method, path, body_text, body_len, idempotency_key, NULL,
+               &answer, &resp->status, NULL, msg);
+  if (rc != KERR_OK) goto done;
   if (answer.len > 0) {
     json_error_t jerr;
     resp->body = json_loadb(answer.data, answer.len, 0, &jerr);
@@ -177,19 +221,43 @@ int api_request(api *a, const char *method, const char *path,
       goto done;
     }
   }
-  if (resp->status >= 400) {
-    json_t *b = resp->body;
-    copy_str(resp->error_code, sizeof resp->error_code,
-             json_string_value(json_object_get(b, "error")));
-    copy_str(resp->error_message, sizeof resp->error_message,
-             json_string_value(json_object_get(b, "message")));
-    if (!resp->error_code[0]) copy_str(resp->error_code, sizeof resp->error_code, "http_error");
-  }
+  if (resp->status >= 400)
+    error_fields(resp->body, resp->error_code, sizeof resp->error_code,
+                 resp->error_message, sizeof resp->error_message);
 
 done:
   if (rc != KERR_OK) api_response_clear(resp);
-  curl_slist_free_all(headers);
   free(answer.data);
   free(body_text);
   return rc;
+}
+
+int api_request_raw(api *a, const char *method, const char *path,
+                    const char *const *headers, api_raw_response *resp,
+                    char *msg) {
+  answer_buf answer = {0};
+  memset(resp, 0, sizeof *resp);
+  int rc = perform(a, method, path, NULL, 0, NULL, headers, &answer,
+                   &resp->status, resp->etag, msg);
+  if (rc != KERR_OK) {
+    free(answer.data);
+    resp->status = 0;
+    resp->etag[0] = '\0';
+    return rc;
+  }
+  resp->data = (unsigned char *)answer.data;
+  resp->len = answer.len;
+  if (resp->status >= 400) {
+    json_t *b = answer.len ? json_loadb(answer.data, answer.len, 0, NULL) : NULL;
+    error_fields(b, resp->error_code, sizeof resp->error_code,
+                 resp->error_message, sizeof resp->error_message);
+    json_decref(b);
+  }
+  return KERR_OK;
+}
+
+void api_raw_response_clear(api_raw_response *resp) {
+  if (!resp) return;
+  free(resp->data);
+  memset(resp, 0, sizeof *resp);
 }

@@ -46,4 +46,25 @@ int api_request(api *a, const char *method, const char *path,
 
 void api_response_clear(api_response *resp);
 
+/* An answer kept as the bytes that came (an image, or a JSON body the caller
+ * stores verbatim such as the catalog cache), with the response's ETag. */
+typedef struct {
+  long status;             /* HTTP status, 0 when no answer */
+  unsigned char *data;     /* malloc'd, NUL-terminated; NULL when empty */
+  size_t len;
+  char etag[128];          /* the ETag header as sent (quotes kept), or "" */
+  char error_code[48];     /* on 4xx/5xx, from a JSON error body */
+  char error_message[256];
+} api_raw_response;
+
+/* A request without a body (GET) that sends extra headers ("Name: value",
+ * a NULL-terminated list, may be NULL: e.g. If-None-Match) and returns the
+ * body unparsed. Same contract as api_request(): KERR_OK when an HTTP answer
+ * arrived (a 304 Not Modified has status 304 and no data), signed the same
+ * way, answers over 4 MiB refused (KERR_PROTO). */
+int api_request_raw(api *a, const char *method, const char *path,
+                    const char *const *headers, api_raw_response *resp,
+                    char *msg);
+void api_raw_response_clear(api_raw_response *resp);
+
 #endif

@@ -4,7 +4,7 @@
 # script, or the kiosk as a real X11 window under Xvfb clicked with xdotool.
 #
 #   app_e2e.sh MODE KIOSK CENTRAL CODEGEN OUTDIR
-#   MODE: members | codes | ocr | x11 | idle
+#   MODE: members | codes | ocr | x11 | idle | idlestack | dirscan
 # Screenshots go to OUTDIR (under the build dir) for a person to look at.
 set -u
 mode=$1 kiosk=$2 central=$3 codegen=$4 out=$5
@@ -13,56 +13,15 @@ mode=$1 kiosk=$2 central=$3 codegen=$4 out=$5
 seed=4b494f534b2d746573742d7369676e696e672d736565642d3031323334353637
 other=00112233445566778899aabbccddeeff00112233445566778899aabbccddeeff
 
-rm -rf "$out"
-mkdir -p "$out"
-work=$(mktemp -d)
-cpid=
-kpid=
-xpid=
-cleanup() {
-  [ -n "$kpid" ] && kill "$kpid" 2>/dev/null
-  [ -n "$cpid" ] && kill "$cpid" 2>/dev/null
-  [ -n "$xpid" ] && kill "$xpid" 2>/dev/null
-  wait 2>/dev/null
-  rm -rf "$work"
-}
-trap cleanup EXIT INT TERM
+. "$(dirname "$0")/lib.sh"
+lib_init "$out"
 
-fail() { echo "FAIL: $*" >&2; exit 1; }
-
-start_central() {
-  "$central" --listen 127.0.0.1:0 --db "$work/central.db" --demo \
-    --signing-seed "$seed" >"$work/central.out" 2>"$work/central.err" &
-  cpid=$!
-  i=0
-  while ! grep -q 'listening on ' "$work/central.out" 2>/dev/null; do
-    i=$((i + 1))
-    [ $i -gt 100 ] && { cat "$work/central.err" >&2; fail "central did not start"; }
-    kill -0 "$cpid" 2>/dev/null || { cat "$work/central.err" >&2; fail "central exited"; }
-    sleep 0.1
-  done
-  url=$(sed -n 's/.*listening on \(http[^ ]*\).*/\1/p' "$work/central.out" | head -1)
+# A short idle time: the countdown comes after 2 s, the end 3 s later.
+idle_conf() {
+  printf '[ui]\nidle_timeout_s = 5\ncountdown_s = 3\n' >"$work/idle.conf"
 }
 
-# The screenshot must be a real frame: a blank or nearly blank one has a
-# handful of colours, ours has thousands (gradients, anti-aliased text).
-not_blank() {
-  command -v identify >/dev/null || return 0
-  n=$(identify -format %k "$1" 2>/dev/null)
-  [ -n "$n" ] && [ "$n" -gt 200 ] || fail "$1 looks blank ($n colours)"
-}
-
-run_kiosk() { # SCRIPT [extra args]
-  s=$1
-  shift
-  SDL_VIDEODRIVER=dummy "$kiosk" --demo --central "$url" \
-    --state-dir "$work/state" --script "$s" "$@" >"$work/kiosk.out" 2>"$work/kiosk.err"
-  rc=$?
-  cp "$work/kiosk.err" "$out/kiosk.log"
-  return $rc
-}
-
-start_central
+start_central --signing-seed "$seed"
 case $mode in
 members)
   # Each demo member through the card tap: fetch, QR image, zbar, verify,
@@ -79,9 +38,9 @@ members)
     done
     echo "quit"
   } >"$work/members.script"
-  run_kiosk "$work/members.script" || { cat "$work/kiosk.err" >&2; fail "portrait script"; }
+  run_kiosk "$work/members.script"
   for f in "$out"/*.png; do not_blank "$f"; done
-  [ "$(grep -c 'scan accepted for member' "$out/kiosk.log")" -eq 4 ] || fail "not 4 members"
+  [ "$(grep -c 'scan accepted for member' "$log")" -eq 4 ] || fail "not 4 members"
   cat >"$work/land.script" <<EOS
 expect attract
 shot $out/land-attract-en.png
@@ -93,8 +52,7 @@ shot $out/land-member-3-toast-en.png
 press btn-exit
 expect attract
 EOS
-  run_kiosk "$work/land.script" --size 1920x1080 --lang en ||
-    { cat "$work/kiosk.err" >&2; fail "landscape script"; }
+  run_kiosk "$work/land.script" --size 1920x1080 --lang en
   for f in "$out"/land-*.png; do not_blank "$f"; done
   ;;
 codes)
@@ -132,8 +90,7 @@ scan https://pay.example.com/qr?id=1
 expect attract
 shot $out/refused-not-member.png
 EOS
-  run_kiosk "$work/codes.script" || { cat "$work/kiosk.err" >&2; fail "codes script"; }
-  log=$out/kiosk.log
+  run_kiosk "$work/codes.script"
   [ "$(grep -c 'scan accepted for member' "$log")" -eq 4 ] || fail "good codes not all accepted"
   grep -q 'scan refused: code expired' "$log" || fail "expired code not refused as expired"
   grep -q 'scan refused: code issued in the future' "$log" || fail "future code not refused"
@@ -146,7 +103,7 @@ ocr)
   tesseract --list-langs 2>/dev/null | grep -q chi_sim || { echo "no chi_sim"; exit 77; }
   printf 'press demo-member-3\nexpect member\nshot %s/member-3.png\npress btn-exit\nexpect attract\nshot %s/attract.png\n' \
     "$out" "$out" >"$work/ocr.script"
-  run_kiosk "$work/ocr.script" || { cat "$work/kiosk.err" >&2; fail "ocr script"; }
+  run_kiosk "$work/ocr.script"
   tesseract "$out/member-3.png" "$work/member" -l chi_sim+eng >/dev/null 2>&1
   tr -d ' \n' <"$work/member.txt" | grep -q '积分' || fail "member screen does not say 积分: $(cat "$work/member.txt")"
   tr -d ' \n' <"$work/member.txt" | grep -q '金卡会员' || fail "member screen does not say 金卡会员"
@@ -156,11 +113,7 @@ ocr)
 idle)
   # A short idle time: the countdown shows, a touch keeps the session, then
   # without touches the session ends by itself and the member is gone.
-  cat >"$work/idle.conf" <<EOS
-[ui]
-idle_timeout_s = 5
-countdown_s = 3
-EOS
+  idle_conf
   cat >"$work/idle.script" <<EOS
 press demo-member-2
 expect member
@@ -174,11 +127,109 @@ expect attract
 shot $out/after-idle.png
 EOS
   SDL_VIDEODRIVER=dummy "$kiosk" --demo --config "$work/idle.conf" --central "$url" \
-    --state-dir "$work/state" --script "$work/idle.script" >/dev/null 2>"$out/kiosk.log" ||
-    { cat "$out/kiosk.log" >&2; fail "idle script"; }
-  grep -q 'session idle: countdown' "$out/kiosk.log" || fail "no countdown"
-  grep -q 'session ended after idle time' "$out/kiosk.log" || fail "session did not end"
+    --state-dir "$work/state" --script "$work/idle.script" >/dev/null 2>"$log" ||
+    { cat "$log" >&2; fail "idle script"; }
+  grep -q 'session idle: countdown' "$log" || fail "no countdown"
+  grep -q 'session ended after idle time' "$log" || fail "session did not end"
   not_blank "$out/countdown.png"
+  ;;
+idlestack)
+  # The countdown overlays the screen the member is on (catalog, parking
+  # with a half-typed plate): a touch keeps that screen; running out ends
+  # the session with the attract screen alone on the stack.
+  idle_conf
+  cat >"$work/idle.script" <<EOS
+press demo-member-2
+expect member
+press btn-catalog
+expect catalog
+wait 2600
+expect catalog
+shot $out/countdown-catalog.png
+press btn-continue
+wait 300
+expect catalog
+press tab-coupon
+expect catalog
+wait 5200
+expect attract
+shot $out/after-idle-catalog.png
+press demo-member-3
+expect member
+press btn-parking
+expect parking
+press key-沪
+press key-C
+wait 2600
+expect parking
+shot $out/countdown-parking.png
+press btn-continue
+wait 300
+expect parking
+press key-5
+wait 5200
+expect attract
+shot $out/after-idle-parking.png
+EOS
+  dump=$work/widgets.txt
+  KIOSK_WIDGET_DUMP=$dump SDL_VIDEODRIVER=dummy "$kiosk" --demo --config "$work/idle.conf" \
+    --central "$url" --state-dir "$work/state" --script "$work/idle.script" >/dev/null \
+    2>"$log" || { cat "$log" >&2; fail "idle stack script"; }
+  [ "$(grep -c 'session idle: countdown' "$log")" -ge 3 ] || fail "countdowns missing"
+  [ "$(grep -c 'session ended after idle time' "$log")" -eq 2 ] || fail "sessions did not end"
+  sed -n 2p "$dump" | grep -qx 'stack attract' || fail "left on the stack: $(sed -n 2p "$dump")"
+  grep -q '^btn-continue ' "$dump" && fail "countdown still laid out on attract"
+  for f in "$out"/*.png; do not_blank "$f"; done
+  ;;
+dirscan)
+  # Scanner sources from the config: a folder the test drops QR pictures
+  # into, and a camera that is not there (the kiosk keeps working; the
+  # admin screen says so). A fresh member code opens the session; the same
+  # code again after the session is refused as already used.
+  command -v qrencode >/dev/null || { echo "no qrencode"; exit 77; }
+  mkdir -p "$work/scans"
+  code=$("$codegen" fetch "$url" M100002) || fail "fetch code"
+  qrencode -s 6 -o "$work/code.png" "$code" || fail qrencode
+  cp "$work/code.png" "$work/scans/.a.png" && mv "$work/scans/.a.png" "$work/scans/a.png"
+  cat >"$work/scan.conf" <<EOS
+[ui]
+notice_s = 20
+[scanner]
+source = dir:$work/scans, camera:/dev/video-kiosk-test-absent
+preview = yes
+EOS
+  cat >"$work/scan.script" <<EOS
+expect member
+shot $out/member-from-folder.png
+press btn-exit
+expect attract
+wait 6000
+expect attract
+shot $out/refused-replayed.png
+press admin-gesture
+press pin-2
+press pin-5
+press pin-8
+press pin-0
+press pin-ok
+expect admin
+wait 600
+shot $out/admin-scanners.png
+EOS
+  SDL_VIDEODRIVER=dummy "$kiosk" --demo --central "$url" --config "$work/scan.conf" \
+    --state-dir "$work/state" --script "$work/scan.script" >/dev/null 2>"$log" &
+  kpid=$!
+  wait_for "no session from the folder" grep -q 'app: session ended' "$log"
+  # Past the scanner's 3 s window in which one code read twice is one scan.
+  sleep 3.2
+  cp "$work/code.png" "$work/scans/.b.png" && mv "$work/scans/.b.png" "$work/scans/b.png"
+  wait "$kpid" || { cat "$log" >&2; fail "dirscan script"; }
+  kpid=
+  [ "$(grep -c 'scan accepted for member M100002' "$log")" -eq 1 ] || fail "not one session"
+  grep -q 'scan refused: code already used at this kiosk' "$log" || fail "replayed code not refused"
+  grep -q 'camera:/dev/video-kiosk-test-absent absent' "$log" || fail "absent camera not reported"
+  [ -e "$work/scans/a.png.done" ] && [ -e "$work/scans/b.png.done" ] || fail "pictures not read"
+  for f in "$out"/*.png; do not_blank "$f"; done
   ;;
 x11)
   command -v Xvfb >/dev/null && command -v xdotool >/dev/null || { echo "no Xvfb/xdotool"; exit 77; }
@@ -191,12 +242,12 @@ x11)
   done
   dump=$work/widgets.txt
   DISPLAY=$d SDL_VIDEODRIVER=x11 KIOSK_WIDGET_DUMP=$dump "$kiosk" --demo --central "$url" \
-    --state-dir "$work/state" --windowed --size 540x960 >/dev/null 2>"$out/kiosk.log" &
+    --state-dir "$work/state" --windowed --size 540x960 >/dev/null 2>"$log" &
   kpid=$!
   i=0
   until grep -q '^demo-member-1 ' "$dump" 2>/dev/null; do
-    i=$((i + 1)); [ $i -gt 200 ] && { cat "$out/kiosk.log" >&2; fail "no demo cards"; }
-    kill -0 "$kpid" 2>/dev/null || { cat "$out/kiosk.log" >&2; fail "kiosk exited"; }
+    i=$((i + 1)); [ $i -gt 200 ] && { cat "$log" >&2; fail "no demo cards"; }
+    kill -0 "$kpid" 2>/dev/null || { cat "$log" >&2; fail "kiosk exited"; }
     sleep 0.1
   done
   set -- $(grep '^demo-member-1 ' "$dump")
@@ -206,11 +257,11 @@ x11)
   DISPLAY=$d xdotool mousemove --window "$wid" "$x" "$y" click 1
   i=0
   until head -1 "$dump" | grep -q '^screen member'; do
-    i=$((i + 1)); [ $i -gt 200 ] && { cat "$out/kiosk.log" >&2; fail "click did not open the member screen"; }
+    i=$((i + 1)); [ $i -gt 200 ] && { cat "$log" >&2; fail "click did not open the member screen"; }
     sleep 0.1
   done
   DISPLAY=$d import -window "$wid" "$out/x11-member.png" 2>/dev/null && not_blank "$out/x11-member.png"
-  grep -q 'video x11' "$out/kiosk.log" || fail "not the x11 driver"
+  grep -q 'video x11' "$log" || fail "not the x11 driver"
   ;;
 *) fail "unknown mode $mode" ;;
 esac

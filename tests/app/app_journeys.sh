@@ -9,53 +9,9 @@
 set -u
 mode=$1 kiosk=$2 central=$3 apiget=$4 fake=$5 out=$6
 
-rm -rf "$out"
-mkdir -p "$out"
-work=$(mktemp -d)
-cpid=
-kpid=
-fpid=
-cleanup() {
-  [ -n "$kpid" ] && kill "$kpid" 2>/dev/null
-  [ -n "$cpid" ] && kill "$cpid" 2>/dev/null
-  [ -n "$fpid" ] && kill "$fpid" 2>/dev/null
-  wait 2>/dev/null
-  rm -rf "$work"
-}
-trap cleanup EXIT INT TERM
+. "$(dirname "$0")/lib.sh"
+lib_init "$out"
 
-fail() { echo "FAIL: $*" >&2; exit 1; }
-
-start_central() {
-  "$central" --listen 127.0.0.1:0 --db "$work/central.db" --demo \
-    >"$work/central.out" 2>"$work/central.err" &
-  cpid=$!
-  i=0
-  while ! grep -q 'listening on ' "$work/central.out" 2>/dev/null; do
-    i=$((i + 1))
-    [ $i -gt 100 ] && { cat "$work/central.err" >&2; fail "central did not start"; }
-    kill -0 "$cpid" 2>/dev/null || { cat "$work/central.err" >&2; fail "central exited"; }
-    sleep 0.1
-  done
-  url=$(sed -n 's/.*listening on \(http[^ ]*\).*/\1/p' "$work/central.out" | head -1)
-}
-
-not_blank() {
-  command -v identify >/dev/null || return 0
-  n=$(identify -format %k "$1" 2>/dev/null)
-  [ -n "$n" ] && [ "$n" -gt 200 ] || fail "$1 looks blank ($n colours)"
-}
-
-log=$out/kiosk.log
-run_kiosk() { # SCRIPT [extra args]
-  s=$1
-  shift
-  SDL_VIDEODRIVER=dummy "$kiosk" --demo --central "$url" \
-    --state-dir "$work/state" --script "$s" "$@" >/dev/null 2>"$work/kiosk.err"
-  rc=$?
-  cat "$work/kiosk.err" >>"$log"
-  [ $rc -eq 0 ] || { cat "$work/kiosk.err" >&2; fail "kiosk script $s exited $rc"; }
-}
 
 # The QR on the printed slip (the file printer's PNG) holds the voucher code.
 voucher_code() {

@@ -5,54 +5,15 @@
 # running a script that types on the on-screen keyboard and the PIN pad, the
 # demo's file printer. Screenshots go to OUTDIR for a person to look at.
 #
-#   app_parking_admin.sh MODE KIOSK CENTRAL OUTDIR
+#   app_parking_admin.sh MODE KIOSK CENTRAL OUTDIR [APIGET]
 #   MODE: parking | notinlot | badplate | adminlock | admin | owed | landscape
+#         | parkrefused
 set -u
-mode=$1 kiosk=$2 central=$3 out=$4
+mode=$1 kiosk=$2 central=$3 out=$4 apiget=${5:-}
 
-rm -rf "$out"
-mkdir -p "$out"
-work=$(mktemp -d)
-cpid=
-cleanup() {
-  [ -n "$cpid" ] && kill "$cpid" 2>/dev/null
-  wait 2>/dev/null
-  rm -rf "$work"
-}
-trap cleanup EXIT INT TERM
+. "$(dirname "$0")/lib.sh"
+lib_init "$out"
 
-fail() { echo "FAIL: $*" >&2; exit 1; }
-
-start_central() {
-  "$central" --listen 127.0.0.1:0 --db "$work/central.db" --demo \
-    >"$work/central.out" 2>"$work/central.err" &
-  cpid=$!
-  i=0
-  while ! grep -q 'listening on ' "$work/central.out" 2>/dev/null; do
-    i=$((i + 1))
-    [ $i -gt 100 ] && { cat "$work/central.err" >&2; fail "central did not start"; }
-    kill -0 "$cpid" 2>/dev/null || { cat "$work/central.err" >&2; fail "central exited"; }
-    sleep 0.1
-  done
-  url=$(sed -n 's/.*listening on \(http[^ ]*\).*/\1/p' "$work/central.out" | head -1)
-}
-
-not_blank() {
-  command -v identify >/dev/null || return 0
-  n=$(identify -format %k "$1" 2>/dev/null)
-  [ -n "$n" ] && [ "$n" -gt 200 ] || fail "$1 looks blank ($n colours)"
-}
-
-log=$out/kiosk.log
-run_kiosk() { # SCRIPT [extra args]
-  s=$1
-  shift
-  SDL_VIDEODRIVER=dummy "$kiosk" --demo --central "$url" \
-    --state-dir "$work/state" --script "$s" "$@" >/dev/null 2>"$work/kiosk.err"
-  rc=$?
-  cat "$work/kiosk.err" >>"$log"
-  [ $rc -eq 0 ] || { cat "$work/kiosk.err" >&2; fail "kiosk script $s exited $rc"; }
-}
 
 # press lines for each character of a plate typed on the keyboard
 keys() {
@@ -111,6 +72,50 @@ parking)
   # The central's stay now has the 10 hours covered; the plate stays out of
   # the kiosk's log.
   grep -q '沪C5D678' "$log" && fail "the plate was logged"
+  # The result speaks of parking: the coupon, the plate, the hours.
+  txt=$(ocr "$out/parking-result.png" chi_sim)
+  for w in 请取走停车券 车牌 10小时停车费 免费3小时 2,100积分; do
+    case $txt in *"$w"*) ;; *) fail "parking result does not say $w: $txt" ;; esac
+  done
+  case $txt in *凭证*|*兑换*) fail "parking result speaks of redemption: $txt" ;; esac
+  ;;
+parkrefused)
+  # The car park's pay station settles the stay while the member looks at
+  # it; the kiosk's coupon is then refused with parking words.
+  {
+    echo "press demo-member-3"
+    echo "expect member"
+    echo "press btn-parking"
+    echo "expect parking"
+    keys 沪 C 5 D 6 7 8
+    echo "press btn-done"
+    echo "expect parking"
+    echo "wait 3000"
+    echo "press btn-confirm"
+    echo "expect result"
+    echo "wait 800"
+    echo "shot $out/parking-refused.png"
+  } >"$work/r.script"
+  dump=$work/widgets
+  KIOSK_WIDGET_DUMP=$dump SDL_VIDEODRIVER=dummy "$kiosk" --demo --central "$url" \
+    --state-dir "$work/state" --script "$work/r.script" >/dev/null 2>"$log" &
+  kpid=$!
+  i=0
+  until grep -q '^btn-confirm ' "$dump" 2>/dev/null; do
+    i=$((i + 1)); [ $i -gt 200 ] && { cat "$log" >&2; fail "the stay was never shown"; }
+    sleep 0.05
+  done
+  "$apiget" "$url" /v1/parking/coupons POST \
+    '{"member_id":"M100004","plate":"沪C5D678","hours":11}' >/dev/null ||
+    fail "the pay station's coupon was refused"
+  wait "$kpid" || { cat "$log" >&2; fail "kiosk script failed"; }
+  grep -q 'parking 1 rejected: limit_reached' "$log" || fail "coupon not refused as limit_reached"
+  grep -q 'voucher printed' "$log" && fail "a refused coupon printed"
+  not_blank "$out/parking-refused.png"
+  txt=$(ocr "$out/parking-refused.png" chi_sim)
+  for w in 停车券未能办理 待缴时长 积分未扣除; do
+    case $txt in *"$w"*) ;; *) fail "refusal does not say $w: $txt" ;; esac
+  done
   ;;
 notinlot)
   {
@@ -288,6 +293,8 @@ landscape)
   run_kiosk "$work/a.script" --size 1920x1080 --lang en
   for f in "$out"/*.png; do not_blank "$f"; done
   grep -q 'admin: PIN accepted' "$log" || fail "right PIN refused"
+  txt=$(ocr "$out/parking-result-en.png" eng)
+  case $txt in *Pleasetakeyourparkingcoupon*) ;; *) fail "English parking result: $txt" ;; esac
   ;;
 *) fail "unknown mode $mode" ;;
 esac

@@ -107,6 +107,19 @@ static void central_refusals_map_to_member_reasons(void **state) {
   assert_string_equal(txn_reason_msgid(NULL), "result.why.other");
 }
 
+static void parking_refusals_speak_of_the_car(void **state) {
+  (void)state;
+  assert_string_equal(txn_parking_reason_msgid("not_found"), "parking.why.not_found");
+  assert_string_equal(txn_parking_reason_msgid("limit_reached"),
+                      "parking.why.limit_reached");
+  assert_string_equal(txn_parking_reason_msgid("invalid_plate"),
+                      "parking.why.invalid_plate");
+  assert_string_equal(txn_parking_reason_msgid("insufficient_points"),
+                      "result.why.insufficient_points");
+  assert_string_equal(txn_parking_reason_msgid("something_new"), "parking.why.other");
+  assert_string_equal(txn_parking_reason_msgid(NULL), "parking.why.other");
+}
+
 static void printer_faults_have_reasons(void **state) {
   (void)state;
   assert_string_equal(prnw_fault_msgid(PRNW_PAPER_OUT), "result.print.paper_out");
@@ -122,6 +135,7 @@ int main(void) {
       cmocka_unit_test(why_tier_first_then_dates_stock_points),
       cmocka_unit_test(max_qty_is_the_tightest_limit),
       cmocka_unit_test(central_refusals_map_to_member_reasons),
+      cmocka_unit_test(parking_refusals_speak_of_the_car),
       cmocka_unit_test(printer_faults_have_reasons),
   };
   return cmocka_run_group_tests(tests, NULL, NULL);

@@ -127,6 +127,46 @@ static void silent_server_times_out(void **state) {
   close(fd);
 }
 
+static void catalog_etag_gives_304_and_assets_come_as_bytes(void **state) {
+  api *a = open_client(central_url, "demo-kiosk", "demo-secret", 3000);
+  api_raw_response r;
+  kerr_msg msg = "";
+  char inm[200];
+  (void)state;
+  assert_int_equal(api_request_raw(a, "GET", "/v1/catalog", NULL, &r, msg), KERR_OK);
+  assert_int_equal(r.status, 200);
+  assert_true(r.len > 2 && r.data[0] == '{');
+  assert_int_equal(strlen((const char *)r.data), r.len); /* NUL-terminated */
+  assert_true(strlen(r.etag) > 2 && r.etag[0] == '"');
+  snprintf(inm, sizeof inm, "If-None-Match: %s", r.etag);
+  api_raw_response_clear(&r);
+  const char *hd[] = {inm, NULL};
+  assert_int_equal(api_request_raw(a, "GET", "/v1/catalog", hd, &r, msg), KERR_OK);
+  assert_int_equal(r.status, 304);
+  assert_int_equal(r.len, 0);
+  assert_null(r.data);
+  api_raw_response_clear(&r);
+  /* A stale ETag gets the whole catalog again. */
+  const char *stale[] = {"If-None-Match: \"not-the-etag\"", NULL};
+  assert_int_equal(api_request_raw(a, "GET", "/v1/catalog", stale, &r, msg), KERR_OK);
+  assert_int_equal(r.status, 200);
+  api_raw_response_clear(&r);
+  /* A PNG: binary, with NULs, byte for byte. */
+  assert_int_equal(api_request_raw(a, "GET", "/v1/assets/G001.png", NULL, &r, msg), KERR_OK);
+  assert_int_equal(r.status, 200);
+  assert_true(r.len > 100);
+  assert_memory_equal(r.data, "\x89PNG\r\n\x1a\n", 8);
+  assert_non_null(memchr(r.data, 0, r.len));
+  api_raw_response_clear(&r);
+  /* Refusals still carry the central's reason. */
+  assert_int_equal(api_request_raw(a, "GET", "/v1/assets/nothing-here.png", NULL, &r, msg),
+                   KERR_OK);
+  assert_int_equal(r.status, 404);
+  assert_string_equal(r.error_code, "not_found");
+  api_raw_response_clear(&r);
+  api_close(a);
+}
+
 typedef struct {
   pthread_mutex_t lock;
   int calls[8];
@@ -177,6 +217,7 @@ int main(void) {
       cmocka_unit_test(refused_connection_is_a_network_error),
       cmocka_unit_test(silent_server_times_out),
       cmocka_unit_test(worker_answers_each_request_once_in_order),
+      cmocka_unit_test(catalog_etag_gives_304_and_assets_come_as_bytes),
   };
   central_url = getenv("KIOSK_CENTRAL_URL");
   if (!central_url) {
