@@ -5,6 +5,8 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "ctl_offers.h"
+
 #define ASSET_MAX (1024 * 1024)
 
 static const char item_cols[] =
@@ -120,6 +122,8 @@ void ctl_catalog_route_list(const ctl_env *env, ctl_req *req) {
              : kerr_set(msg, KERR_DB, "sqlite: %s", sqlite3_errmsg(conn));
     ctl_db_finish(st);
   }
+  /* Offers (ctl_offers) ride on their items, in the same snapshot. */
+  if (rc == 0) rc = ctl_offers_decorate(conn, items, req->now, msg);
   ctl_db_exec(conn, "COMMIT", NULL);
   ctl_db_release(env->db, conn);
   if (rc) {

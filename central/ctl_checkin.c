@@ -4,13 +4,14 @@
 #include "ctl_idem.h"
 #include "ctl_ledger.h"
 #include "ctl_members.h"
+#include "ctl_streak.h"
 
 static int work(const ctl_env *env, sqlite3 *conn, ctl_req *req, char *msg) {
   json_t *body = ctl_req_body_object(req);
   const char *member;
   const ctl_tier *tier;
   char day[11];
-  int64_t streak, points, balance;
+  int64_t streak, points, balance, bonus = 0;
   int today, rc = 0;
   sqlite3_stmt *st;
   (void)env;
@@ -55,11 +56,15 @@ static int work(const ctl_env *env, sqlite3 *conn, ctl_req *req, char *msg) {
     rc = ctl_ledger_earn(conn, member, points, "checkin", day, req->idem_key,
                          req->now, ctl_ledger_default_expiry(req->now), NULL,
                          msg);
+  if (rc == 0)
+    rc = ctl_streak_bonus(conn, member, streak, req->now, req->idem_key, &bonus,
+                          msg);
   if (rc == 0) rc = ctl_ledger_balance(conn, member, req->now, &balance, msg);
   if (rc == 0)
     ctl_req_json(req, 201,
-                 json_pack("{s:I, s:I, s:I}", "points_awarded",
-                           (json_int_t)points, "streak", (json_int_t)streak,
+                 json_pack("{s:I, s:I, s:I, s:I}", "points_awarded",
+                           (json_int_t)(points + bonus), "bonus_awarded",
+                           (json_int_t)bonus, "streak", (json_int_t)streak,
                            "points_balance", (json_int_t)balance));
 out:
   json_decref(body);

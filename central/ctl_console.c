@@ -162,7 +162,8 @@ static int voucher_view(sqlite3 *conn, const char *code, int64_t now,
 }
 
 /* The full code for what the desk typed: a KV1 code as it is, a voucher id
- * (V + 12 hex, any case) through the vouchers table. Answers 4xx itself. */
+ * (V + 12 hex, or O + 12 hex for a kiosk's offline voucher, any case)
+ * through the vouchers table. Answers 4xx itself. */
 static int resolve_code(const ctl_env *env, sqlite3 *conn, ctl_req *req,
                         const char *typed, char *code, size_t cap) {
   size_t n = strlen(typed), i;
@@ -171,13 +172,17 @@ static int resolve_code(const ctl_env *env, sqlite3 *conn, ctl_req *req,
   char id[16];
   int rc;
   if (strncmp(typed, "KV1.", 4) == 0) {
-    if (!ctl_vouchers_verify(env, typed) || n >= cap)
+    rc = ctl_vouchers_check(env, conn, typed);
+    if (rc == KERR_NOT_FOUND)
+      return ctl_req_error(req, 404, "not_found", "no such voucher");
+    if (rc != 0 || n >= cap)
       return ctl_req_error(req, 422, "invalid_code",
                            "not a voucher code of this mall");
     memcpy(code, typed, n + 1);
     return 0;
   }
-  if (n != 13 || toupper((unsigned char)typed[0]) != 'V')
+  if (n != 13 || (toupper((unsigned char)typed[0]) != 'V' &&
+                  toupper((unsigned char)typed[0]) != 'O'))
     return ctl_req_error(req, 422, "invalid_code",
                          "not a voucher code or voucher id");
   for (i = 0; i < n; i++) {

@@ -183,6 +183,78 @@ static const char *const migrations[] = {
     "  WHEN NEW.status = 201 AND json_valid(NEW.body) BEGIN"
     "  UPDATE redemptions SET kiosk_id = NEW.kiosk_id"
     "  WHERE id = json_extract(NEW.body, '$.redemption_id'); END;",
+    /* 3 -> 4: member engagement (issue 10). Shops with their Ed25519 keys
+     * and the shops' sales feed that receipt codes are checked against;
+     * one claim per receipt (the primary key is what refuses a second);
+     * campaigns; the points lottery's prizes and its append-only audit of
+     * every draw with the random value drawn; charities and donations;
+     * catalog offers (limited-time prices, flash sales with their own
+     * stock); member preferences (leaderboard opt-in, favourite kinds);
+     * one birthday gift per member and year. The leaderboard sums a
+     * month's credits of all members: a partial index on them. */
+    "CREATE TABLE shops(id TEXT PRIMARY KEY, mall TEXT NOT NULL,"
+    "  name_zh TEXT NOT NULL, name_en TEXT NOT NULL,"
+    "  category TEXT NOT NULL CHECK(category IN ('dining', 'fashion',"
+    "  'cinema')), public_key BLOB NOT NULL CHECK(length(public_key) = 32));"
+    "CREATE TABLE sales(shop_id TEXT NOT NULL REFERENCES shops(id),"
+    "  receipt_no TEXT NOT NULL, amount_cents INTEGER NOT NULL"
+    "  CHECK(amount_cents > 0), sold_at INTEGER NOT NULL,"
+    "  PRIMARY KEY(shop_id, receipt_no));"
+    "CREATE TABLE receipt_claims(shop_id TEXT NOT NULL, receipt_no TEXT NOT NULL,"
+    "  member_id TEXT NOT NULL, points INTEGER NOT NULL CHECK(points >= 0),"
+    "  ledger_id INTEGER, claimed_at INTEGER NOT NULL,"
+    "  PRIMARY KEY(shop_id, receipt_no));"
+    "CREATE TABLE campaigns(id TEXT PRIMARY KEY, kind TEXT NOT NULL"
+    "  CHECK(kind IN ('double_points', 'event')), category TEXT,"
+    "  title_zh TEXT NOT NULL, title_en TEXT NOT NULL, body_zh TEXT NOT NULL,"
+    "  body_en TEXT NOT NULL, starts_at INTEGER NOT NULL,"
+    "  ends_at INTEGER NOT NULL, CHECK(ends_at > starts_at));"
+    "CREATE TABLE lottery_prizes(id TEXT PRIMARY KEY, sort INTEGER NOT NULL,"
+    "  kind TEXT NOT NULL CHECK(kind IN ('voucher', 'points', 'thanks')),"
+    "  name_zh TEXT NOT NULL, name_en TEXT NOT NULL,"
+    "  weight INTEGER NOT NULL CHECK(weight >= 0),"
+    "  stock INTEGER CHECK(stock >= 0), points INTEGER NOT NULL DEFAULT 0,"
+    "  voucher_days INTEGER NOT NULL DEFAULT 0, pickup_zh TEXT, pickup_en TEXT);"
+    "CREATE TABLE lottery_draws(id TEXT PRIMARY KEY, member_id TEXT NOT NULL,"
+    "  prize_id TEXT NOT NULL, random INTEGER NOT NULL,"
+    "  total_weight INTEGER NOT NULL, cost INTEGER NOT NULL,"
+    "  voucher_code TEXT, kiosk_id TEXT, created_at INTEGER NOT NULL);"
+    "CREATE INDEX lottery_draws_member ON lottery_draws(member_id, created_at);"
+    "CREATE TRIGGER lottery_draws_no_update BEFORE UPDATE ON lottery_draws"
+    "  BEGIN SELECT RAISE(ABORT, 'draws never change'); END;"
+    "CREATE TRIGGER lottery_draws_no_delete BEFORE DELETE ON lottery_draws"
+    "  BEGIN SELECT RAISE(ABORT, 'draws are never deleted'); END;"
+    "CREATE TABLE charities(id TEXT PRIMARY KEY, sort INTEGER NOT NULL,"
+    "  name_zh TEXT NOT NULL, name_en TEXT NOT NULL, desc_zh TEXT NOT NULL,"
+    "  desc_en TEXT NOT NULL, goal_points INTEGER NOT NULL);"
+    "CREATE TABLE donations(id TEXT PRIMARY KEY, member_id TEXT NOT NULL,"
+    "  charity_id TEXT NOT NULL REFERENCES charities(id),"
+    "  points INTEGER NOT NULL CHECK(points > 0), ledger_id INTEGER NOT NULL,"
+    "  created_at INTEGER NOT NULL);"
+    "CREATE INDEX donations_charity ON donations(charity_id);"
+    "CREATE TABLE offers(item_id TEXT PRIMARY KEY REFERENCES items(id),"
+    "  kind TEXT NOT NULL CHECK(kind IN ('limited', 'flash')),"
+    "  offer_points INTEGER NOT NULL CHECK(offer_points >= 0),"
+    "  offer_from INTEGER NOT NULL, offer_to INTEGER NOT NULL,"
+    "  flash_stock INTEGER CHECK(flash_stock >= 0),"
+    "  CHECK(offer_to > offer_from),"
+    "  CHECK((kind = 'flash') = (flash_stock IS NOT NULL)));"
+    "CREATE TABLE member_prefs(member_id TEXT PRIMARY KEY,"
+    "  leaderboard_opt_in INTEGER NOT NULL DEFAULT 0,"
+    "  kinds TEXT NOT NULL DEFAULT '');"
+    "CREATE TABLE birthday_claims(member_id TEXT NOT NULL, year INTEGER NOT NULL,"
+    "  voucher_code TEXT NOT NULL, created_at INTEGER NOT NULL,"
+    "  PRIMARY KEY(member_id, year));"
+    "CREATE INDEX ledger_month ON ledger(created_at) WHERE delta > 0;",
+    /* 4 -> 5: offline redemption (issue 4). A kiosk signs provisional
+     * vouchers with its own key (kiosks.voucher_key, base64url, or the
+     * --kiosk flag); the central registers them under the kiosk's code with
+     * the kiosk and its issue time, and keeps a refused one void with the
+     * refusal as void_reason (its redemption_id is then ''). */
+    "ALTER TABLE kiosks ADD COLUMN voucher_key TEXT;"
+    "ALTER TABLE vouchers ADD COLUMN kiosk_id TEXT;"
+    "ALTER TABLE vouchers ADD COLUMN issued_at INTEGER;"
+    "ALTER TABLE vouchers ADD COLUMN void_reason TEXT;",
 };
 
 #define NMIGRATIONS ((int)(sizeof migrations / sizeof migrations[0]))

@@ -31,7 +31,7 @@
 
 #include "kerr.h"
 
-#define CTL_DB_SCHEMA_VERSION 3
+#define CTL_DB_SCHEMA_VERSION 5
 
 typedef struct ctl_db ctl_db;
 

@@ -4,6 +4,7 @@
 #include <string.h>
 
 #include "ctl_clock.h"
+#include "ctl_demoengage.h"
 #include "ctl_demoitems.h"
 #include "ctl_ledger.h"
 #include "ctl_members.h"
@@ -109,6 +110,7 @@ int ctl_demo_seed(ctl_db *db, int64_t now, char *msg) {
   for (i = 0; rc == 0 && n == 0 && i < sizeof members / sizeof members[0]; i++)
     rc = seed_member(conn, &members[i], now, msg);
   if (rc == 0 && n == 0) rc = ctl_demoitems_seed(conn, now, msg);
+  if (rc == 0) rc = ctl_demoengage_seed(conn, now, msg);
   {
     int end = ctl_db_write_end(db, conn, rc == 0, rc ? NULL : msg);
     if (rc == 0) rc = end;

@@ -85,7 +85,8 @@ static int store(sqlite3 *conn, const ctl_req *req, const char *hash,
   return rc;
 }
 
-void ctl_idem_run(const ctl_env *env, ctl_req *req, ctl_idem_work work) {
+void ctl_idem_run_ctx(const ctl_env *env, ctl_req *req, ctl_idem_work_ctx work,
+                      ctl_idem_work_ctx refused, void *ctx) {
   kerr_msg msg;
   char hash[65];
   sqlite3 *conn;
@@ -105,9 +106,11 @@ void ctl_idem_run(const ctl_env *env, ctl_req *req, ctl_idem_work work) {
   rc = replay(conn, req, hash, msg);
   if (rc == 0) rc = ctl_db_exec(conn, "SAVEPOINT work", msg);
   if (rc == 0) {
-    rc = work(env, conn, req, msg);
-    if (rc == 0 && req->status >= 400 && req->status < 500)
+    rc = work(env, conn, req, ctx, msg);
+    if (rc == 0 && req->status >= 400 && req->status < 500) {
       rc = ctl_db_exec(conn, "ROLLBACK TO work", msg);
+      if (rc == 0 && refused) rc = refused(env, conn, req, ctx, msg);
+    }
     if (rc == 0 && req->status >= 500) rc = KERR_DB;
     if (rc == 0) rc = ctl_db_exec(conn, "RELEASE work", msg);
     if (rc == 0) rc = store(conn, req, hash, msg);
@@ -118,4 +121,13 @@ void ctl_idem_run(const ctl_env *env, ctl_req *req, ctl_idem_work work) {
   if (ctl_db_write_end(env->db, conn, commit, msg) != 0 && rc == 0) rc = KERR_DB;
   if (rc && req->status < 500) ctl_req_fail(req, msg);
   else if (rc) klog_warn("central", "%s: not stored", req->path_query);
+}
+
+static int plain(const ctl_env *env, sqlite3 *conn, ctl_req *req, void *ctx,
+                 char *msg) {
+  return (*(ctl_idem_work *)ctx)(env, conn, req, msg);
+}
+
+void ctl_idem_run(const ctl_env *env, ctl_req *req, ctl_idem_work work) {
+  ctl_idem_run_ctx(env, req, plain, NULL, &work);
 }

@@ -26,4 +26,14 @@ typedef int (*ctl_idem_work)(const ctl_env *env, sqlite3 *conn, ctl_req *req,
 
 void ctl_idem_run(const ctl_env *env, ctl_req *req, ctl_idem_work work);
 
+/* The same with a context for the route, and a hook: when work answers
+ * 4xx, its writes are rolled back as always, then `refused` (may be NULL)
+ * runs in the same transaction and may write what a refusal must keep (an
+ * offline voucher recorded void) and add to the answer before it is stored.
+ * A nonzero return from refused fails the request like work's. */
+typedef int (*ctl_idem_work_ctx)(const ctl_env *env, sqlite3 *conn,
+                                 ctl_req *req, void *ctx, char *msg);
+void ctl_idem_run_ctx(const ctl_env *env, ctl_req *req, ctl_idem_work_ctx work,
+                      ctl_idem_work_ctx refused, void *ctx);
+
 #endif

@@ -17,6 +17,7 @@
 #include "ctl_clock.h"
 #include "ctl_console.h"
 #include "ctl_demo.h"
+#include "ctl_engage.h"
 #include "ctl_env.h"
 #include "ctl_http.h"
 #include "ctl_staff.h"
@@ -30,10 +31,14 @@ static void usage(FILE *f) {
       "                       port 0 picks a free one)\n"
       "  --db FILE            SQLite database (default kiosk-central.db)\n"
       "  --demo               seed demo members, catalog and cars into an empty\n"
-      "                       database; accept kiosk demo-kiosk:demo-secret;\n"
+      "                       database; accept kiosk demo-kiosk:demo-secret\n"
+      "                       with the public demo voucher key;\n"
       "                       enable /v1/demo/*; console accounts desk/desk-demo\n"
       "                       and admin/admin-demo\n"
-      "  --kiosk ID:SECRET    accept this kiosk (repeatable)\n"
+      "  --kiosk ID:SECRET[:VOUCHER_PUBKEY]\n"
+      "                       accept this kiosk (repeatable); VOUCHER_PUBKEY is\n"
+      "                       the key its offline vouchers are signed with\n"
+      "                       (`kiosk --voucher-key` prints it)\n"
       "  --threads N          worker threads (default 8)\n"
       "  --timeout S          close a connection silent for S seconds, or whose\n"
       "                       request is not whole S seconds after it began\n"
@@ -49,6 +54,12 @@ static void usage(FILE *f) {
       "                       without a heartbeat (default 180)\n"
       "  --secure-cookies     mark console session cookies Secure (serve the\n"
       "                       console through a TLS proxy)\n"
+      "  --streak-bonus DAYS:POINTS\n"
+      "                       check-in streak bonus: POINTS more on every\n"
+      "                       DAYS-th day in a row (default 3:30; 3:0 = none)\n"
+      "  --lottery-cost N     points per lottery draw (default 500)\n"
+      "  --lottery-per-day N  draws per member and day (default 5; 0 = no\n"
+      "                       limit)\n"
       "  --signing-seed HEX   TESTS ONLY: use this 32-byte Ed25519 seed (64 hex\n"
       "                       digits) instead of the key stored in the database\n"
       "  --clock-offset S     TESTS ONLY: run the server's clock S seconds ahead\n"
@@ -121,6 +132,9 @@ int main(int argc, char **argv) {
       {"hash-password", no_argument, NULL, 'H'},
       {"offline-after", required_argument, NULL, 'O'},
       {"secure-cookies", no_argument, NULL, 'Z'},
+      {"streak-bonus", required_argument, NULL, 'B'},
+      {"lottery-cost", required_argument, NULL, 'L'},
+      {"lottery-per-day", required_argument, NULL, 'P'},
       {"help", no_argument, NULL, 'h'},
       {"version", no_argument, NULL, 'V'},
       {NULL, 0, NULL, 0}};
@@ -200,6 +214,22 @@ int main(int argc, char **argv) {
       break;
     }
     case 'Z': ctl_staff_secure_cookies(1); break;
+    case 'B':
+      if (ctl_engage_set_streak(optarg, msg) != 0) return bad_flag("%s", msg);
+      break;
+    case 'L':
+    case 'P': {
+      const ctl_engage_conf *ec = ctl_engage_get();
+      char *end = NULL;
+      long n = strtol(optarg, &end, 10);
+      if (end == optarg || *end || n < 0 || n > 1000000)
+        return bad_flag("--lottery-cost and --lottery-per-day want 0..1000000,"
+                        " got '%s'",
+                        optarg);
+      ctl_engage_set_lottery(opt == 'L' ? n : ec->lottery_cost,
+                             opt == 'P' ? n : ec->lottery_per_day);
+      break;
+    }
     case 'h': usage(stdout); return 0;
     case 'V': printf("kiosk-central %s\n", KIOSK_VERSION); return 0;
     case ':':
@@ -233,6 +263,7 @@ int main(int argc, char **argv) {
   env.parking_points_per_hour = 300;
   if (env.demo && ctl_env_add_kiosk(&env, "demo-kiosk:demo-secret", msg) != 0)
     return bad_flag("%s", msg);
+  if (env.demo) ctl_env_demo_voucher_key(&env);
   if ((rc = ctl_db_open(db_path, threads + 2, &env.db, msg)) != 0) {
     klog_error("central", "%s", msg);
     return 1;

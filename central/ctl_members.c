@@ -2,8 +2,10 @@
 
 #include <string.h>
 
+#include "ctl_birthday.h"
 #include "ctl_clock.h"
 #include "ctl_ledger.h"
+#include "ctl_streak.h"
 #include "mask.h"
 #include "mcode.h"
 
@@ -48,7 +50,7 @@ int ctl_members_profile(sqlite3 *conn, const char *id, int64_t now,
   sqlite3_stmt *st;
   char name_masked[128], phone_masked[64];
   int64_t points, tier_points, streak;
-  int birth_month, today, rc, ti;
+  int birth_month, today, rc, ti, gift = 0;
   const ctl_tier *tier, *next;
   json_t *expiring = NULL, *next_json;
 
@@ -100,6 +102,16 @@ int ctl_members_profile(sqlite3 *conn, const char *id, int64_t now,
       birth_month == ctl_clock_month(now), "checkin", "streak",
       (json_int_t)streak, "today", today);
   if (!*out) return kerr_set(msg, KERR_NOMEM, "profile json");
+  /* Engagement (issue 10): the streak calendar and bonus, the birthday
+   * gift. */
+  if ((rc = ctl_streak_describe(conn, id, now, streak,
+                                json_object_get(*out, "checkin"), msg)) != 0 ||
+      (rc = ctl_birthday_claimed(conn, id, now, &gift, msg)) != 0) {
+    json_decref(*out);
+    *out = NULL;
+    return rc;
+  }
+  json_object_set_new(*out, "birthday_gift_claimed", json_boolean(gift));
   return KERR_OK;
 }
 

@@ -1,6 +1,7 @@
 #include "ctl_redeem.h"
 
 #include <sodium.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <string.h>
 
@@ -9,9 +10,11 @@
 #include "ctl_idem.h"
 #include "ctl_ledger.h"
 #include "ctl_members.h"
+#include "ctl_offers.h"
 #include "ctl_vouchers.h"
 
 #define DAY_S 86400
+#define CODE_MAX 256
 
 static int redeemed(sqlite3 *conn, const char *member, const char *item,
                     const char *day, int64_t *out, char *msg) {
@@ -34,7 +37,84 @@ static int redeemed(sqlite3 *conn, const char *member, const char *item,
   return rc;
 }
 
-static int work(const ctl_env *env, sqlite3 *conn, ctl_req *req, char *msg) {
+/* What the request's offline_voucher turned out to be, for refused(). */
+typedef struct {
+  int verified; /* signature and fields checked: a refusal records it void */
+  char code[CODE_MAX];
+  ctl_voucher_fields f;
+  int64_t issued_at, quantity;
+} offline_ctx;
+
+/* Checks body.offline_voucher {code, issued_at} when present: the kiosk's
+ * own signature over a code for this member and item, an expiry ahead, a
+ * code not registered before. 0 to go on (ctx->verified says whether there
+ * was one), -1 when req holds the 4xx. */
+static int offline_voucher(const ctl_env *env, sqlite3 *conn, ctl_req *req,
+                           json_t *body, const char *member,
+                           const char *item_id, offline_ctx *ctx) {
+  json_t *ov = json_object_get(body, "offline_voucher");
+  const char *code;
+  unsigned char pk[32];
+  int64_t issued, exists = 0;
+  kerr_msg msg;
+  if (!ov) return 0;
+  if (!json_is_object(ov))
+    return ctl_req_error(req, 400, "invalid_request",
+                         "offline_voucher must be an object");
+  if (ctl_req_field_str(req, ov, "code", CODE_MAX - 1, &code) ||
+      ctl_req_field_int(req, ov, "issued_at", 0, INT64_MAX / 2, &issued))
+    return -1;
+  if (ctl_vouchers_offline_fields(code, &ctx->f) != 0 ||
+      strcmp(ctx->f.member_id, member) != 0 ||
+      strcmp(ctx->f.item_id, item_id) != 0)
+    return ctl_req_error(req, 422, "invalid_code",
+                         "offline_voucher is not an offline voucher code "
+                         "for this member and item");
+  if (ctl_env_kiosk_voucher_key(env, conn, req->kiosk_id, pk) != 0)
+    return ctl_req_error(req, 422, "invalid_code",
+                         "kiosk %s has no voucher key at this central",
+                         req->kiosk_id);
+  if (!ctl_vouchers_check_signed(pk, code))
+    return ctl_req_error(req, 422, "invalid_code",
+                         "offline_voucher is not signed by kiosk %s",
+                         req->kiosk_id);
+  if (ctx->f.expires_at <= req->now || ctx->f.expires_at > req->now + 400 * DAY_S)
+    return ctl_req_error(req, 422, "invalid_code",
+                         "offline_voucher expiry is not within 400 days");
+  if (ctl_db_int(conn, "SELECT count(*) FROM vouchers WHERE id=?1 OR code=?2",
+                 ctx->f.voucher_id, code, 0, &exists, msg) != 0)
+    return ctl_req_fail(req, msg);
+  if (exists)
+    return ctl_req_error(req, 409, "voucher_exists",
+                         "voucher %s is registered already", ctx->f.voucher_id);
+  snprintf(ctx->code, sizeof ctx->code, "%s", code);
+  ctx->issued_at = issued;
+  ctx->verified = 1;
+  return 0;
+}
+
+/* After a refusal was rolled back: a verified offline voucher is kept void
+ * with the refusal's code, and the answer says so. */
+static int refused(const ctl_env *env, sqlite3 *conn, ctl_req *req, void *vctx,
+                   char *msg) {
+  offline_ctx *ctx = vctx;
+  json_t *voucher = NULL;
+  const char *reason;
+  int rc;
+  (void)env;
+  if (!ctx->verified || !json_is_object(req->json)) return 0;
+  reason = json_string_value(json_object_get(req->json, "error"));
+  rc = ctl_vouchers_register(conn, ctx->code, &ctx->f, ctx->quantity,
+                             req->kiosk_id, ctx->issued_at, "",
+                             reason ? reason : "refused", req->now, NULL, NULL,
+                             &voucher, msg);
+  if (rc == 0) json_object_set_new(req->json, "voucher", voucher);
+  return rc;
+}
+
+static int work(const ctl_env *env, sqlite3 *conn, ctl_req *req, void *vctx,
+                char *msg) {
+  offline_ctx *octx = vctx;
   json_t *body = ctl_req_body_object(req), *voucher = NULL;
   const char *member, *item_id;
   const ctl_tier *tier;
@@ -49,8 +129,10 @@ static int work(const ctl_env *env, sqlite3 *conn, ctl_req *req, char *msg) {
   if (ctl_req_field_str(req, body, "member_id", 32, &member) ||
       ctl_req_field_str(req, body, "item_id", 32, &item_id) ||
       (json_object_get(body, "quantity") &&
-       ctl_req_field_int(req, body, "quantity", 1, 10, &qty)))
+       ctl_req_field_int(req, body, "quantity", 1, 10, &qty)) ||
+      offline_voucher(env, conn, req, body, member, item_id, octx) != 0)
     goto done;
+  octx->quantity = qty;
   rc = ctl_members_tier(conn, member, req->now, &tier, msg);
   if (rc == KERR_NOT_FOUND) {
     ctl_req_error(req, 404, "not_found", "no such member");
@@ -96,6 +178,11 @@ static int work(const ctl_env *env, sqlite3 *conn, ctl_req *req, char *msg) {
     goto done;
   }
   price = item.price[ti] * qty;
+  /* A limited-time offer lowers the price; a flash sale also takes its own
+   * stock (ctl_offers). */
+  if ((rc = ctl_offers_apply(conn, req, item_id, qty, &price, msg)) > 0)
+    goto done;
+  if (rc) goto fail;
   if ((rc = ctl_ledger_sweep(conn, member, req->now, msg)) != 0 ||
       (rc = ctl_ledger_balance(conn, member, req->now, &balance, msg)) != 0)
     goto fail;
@@ -146,11 +233,18 @@ static int work(const ctl_env *env, sqlite3 *conn, ctl_req *req, char *msg) {
     rc = kerr_set(msg, KERR_DB, "redemption: %s", sqlite3_errmsg(conn));
     goto fail;
   }
-  if ((rc = ctl_vouchers_issue(
-           env, conn, rid, item_id, member, qty,
-           ctl_clock_end_of_day(req->now + item.voucher_days * DAY_S),
-           item.pickup_zh, item.pickup_en, &voucher, msg)) != 0)
-    goto fail;
+  /* An offline voucher's code is on paper already: the central adopts it
+   * (and its expiry) instead of issuing its own. */
+  if (octx->verified)
+    rc = ctl_vouchers_register(conn, octx->code, &octx->f, qty, req->kiosk_id,
+                               octx->issued_at, rid, NULL, req->now,
+                               item.pickup_zh, item.pickup_en, &voucher, msg);
+  else
+    rc = ctl_vouchers_issue(
+        env, conn, rid, item_id, member, qty,
+        ctl_clock_end_of_day(req->now + item.voucher_days * DAY_S),
+        item.pickup_zh, item.pickup_en, &voucher, msg);
+  if (rc) goto fail;
   ctl_req_json(req, 201,
                json_pack("{s:s, s:s, s:s, s:I, s:I, s:I, s:o}",
                          "redemption_id", rid, "member_id", member, "item_id",
@@ -166,5 +260,7 @@ fail:
 }
 
 void ctl_redeem_route(const ctl_env *env, ctl_req *req) {
-  ctl_idem_run(env, req, work);
+  offline_ctx ctx;
+  memset(&ctx, 0, sizeof ctx);
+  ctl_idem_run_ctx(env, req, work, refused, &ctx);
 }

@@ -4,12 +4,19 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "ctl_birthday.h"
+#include "ctl_board.h"
+#include "ctl_campaigns.h"
 #include "ctl_catalog.h"
 #include "ctl_checkin.h"
 #include "ctl_console.h"
 #include "ctl_demo.h"
+#include "ctl_donate.h"
+#include "ctl_lottery.h"
 #include "ctl_members.h"
 #include "ctl_parking.h"
+#include "ctl_receipts.h"
+#include "ctl_recommend.h"
 #include "ctl_redeem.h"
 #include "ctl_reports.h"
 #include "ctl_staff.h"
@@ -33,6 +40,17 @@ static const ctl_route routes[] = {
     {"POST", "/v1/vouchers/*/use", ctl_vouchers_route_use, 1, 0},
     {"POST", "/v1/vouchers/*/void", ctl_vouchers_route_void, 1, 0},
     {"POST", "/v1/kiosk/heartbeat", ctl_routes_heartbeat, 1, 0},
+    /* Member engagement (issue 10). */
+    {"POST", "/v1/receipts/claims", ctl_receipts_route_claim, 1, 0},
+    {"POST", "/v1/birthday/claims", ctl_birthday_route_claim, 1, 0},
+    {"GET", "/v1/lottery", ctl_lottery_route_get, 1, 0},
+    {"POST", "/v1/lottery/draws", ctl_lottery_route_draw, 1, 0},
+    {"GET", "/v1/charities", ctl_donate_route_charities, 1, 0},
+    {"POST", "/v1/donations", ctl_donate_route_donate, 1, 0},
+    {"GET", "/v1/members/*/recommendations", ctl_recommend_route, 1, 0},
+    {"GET", "/v1/leaderboard", ctl_board_route, 1, 0},
+    {"GET", "/v1/campaigns", ctl_campaigns_route_list, 1, 0},
+    {"GET", "/v1/demo/receipts", ctl_receipts_route_demo, 1, 1},
     {"GET", "/v1/demo/members", ctl_demo_route_members, 1, 1},
     {"GET", "/v1/demo/member-code/*", ctl_demo_route_member_code, 1, 1},
     /* The staff console: static files, then its API (ctl_staff sessions). */

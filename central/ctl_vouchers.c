@@ -2,6 +2,7 @@
 
 #include <sodium.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "ctl_ledger.h"
@@ -22,18 +23,135 @@ static int sign(const ctl_env *env, const char *body, char *out, size_t cap) {
 }
 
 int ctl_vouchers_verify(const ctl_env *env, const char *code) {
+  return strncmp(code, "KV1.", 4) == 0 &&
+         ctl_vouchers_check_signed(env->keys.pk, code);
+}
+
+/* Copies the dot-free field at *p (1..cap-1 of [A-Za-z0-9_-]) and moves *p
+ * past its dot. */
+static int field(const char **p, char *out, size_t cap) {
+  const char *s = *p, *dot = strchr(s, '.');
+  size_t n = dot ? (size_t)(dot - s) : 0, i;
+  if (!dot || n == 0 || n >= cap) return -1;
+  for (i = 0; i < n; i++) {
+    char c = s[i];
+    if (!((c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') ||
+          (c >= '0' && c <= '9') || c == '-' || c == '_'))
+      return -1;
+  }
+  memcpy(out, s, n);
+  out[n] = '\0';
+  *p = dot + 1;
+  return 0;
+}
+
+int ctl_vouchers_offline_fields(const char *code, ctl_voucher_fields *f) {
+  const char *p = code + 4;
+  char exp[24], *end = NULL;
+  size_t i;
+  long long e;
+  memset(f, 0, sizeof *f);
+  if (strlen(code) > CODE_MAX || strncmp(code, "KV1.O", 5) != 0 ||
+      field(&p, f->voucher_id, sizeof f->voucher_id) != 0 ||
+      strlen(f->voucher_id) != 13 || field(&p, f->item_id, sizeof f->item_id) ||
+      field(&p, f->member_id, sizeof f->member_id) ||
+      field(&p, exp, sizeof exp) || strlen(p) != SIG_B64)
+    return KERR_INVALID;
+  for (i = 1; i < 13; i++)
+    if (!strchr("0123456789ABCDEF", f->voucher_id[i])) return KERR_INVALID;
+  e = strtoll(exp, &end, 10);
+  if (*end || e <= 0 || exp[0] == '0') return KERR_INVALID;
+  f->expires_at = e;
+  return KERR_OK;
+}
+
+int ctl_vouchers_check_signed(const unsigned char pk[32], const char *code) {
   unsigned char sig[crypto_sign_BYTES];
-  size_t n = strlen(code), sig_len = 0;
   const char *dot = strrchr(code, '.');
-  if (n > CODE_MAX || strncmp(code, "KV1.", 4) != 0 || !dot ||
-      strlen(dot + 1) != SIG_B64)
-    return 0;
-  if (sodium_base642bin(sig, sizeof sig, dot + 1, SIG_B64, NULL, &sig_len,
-                        NULL, sodium_base64_VARIANT_URLSAFE_NO_PADDING) != 0 ||
-      sig_len != sizeof sig)
+  size_t len = 0;
+  if (strlen(code) > CODE_MAX || !dot || strlen(dot + 1) != SIG_B64 ||
+      sodium_base642bin(sig, sizeof sig, dot + 1, SIG_B64, NULL, &len, NULL,
+                        sodium_base64_VARIANT_URLSAFE_NO_PADDING) != 0 ||
+      len != sizeof sig)
     return 0;
   return crypto_sign_verify_detached(sig, (const unsigned char *)code,
-                                     (size_t)(dot - code), env->keys.pk) == 0;
+                                     (size_t)(dot - code), pk) == 0;
+}
+
+int ctl_vouchers_check(const ctl_env *env, sqlite3 *conn, const char *code) {
+  ctl_voucher_fields f;
+  sqlite3_stmt *st;
+  char kiosk[72] = "";
+  int rc;
+  if (ctl_vouchers_verify(env, code)) return KERR_OK;
+  if (ctl_vouchers_offline_fields(code, &f) != 0) return KERR_INVALID;
+  /* The code names no kiosk: the registered row does. An id nobody
+   * registered may still be in a kiosk's queue. */
+  if ((rc = ctl_db_prepare(conn,
+                           "SELECT code, kiosk_id FROM vouchers WHERE id=?",
+                           &st, NULL)) != 0)
+    return KERR_DB;
+  sqlite3_bind_text(st, 1, f.voucher_id, -1, SQLITE_STATIC);
+  rc = sqlite3_step(st);
+  if (rc == SQLITE_ROW) {
+    const char *known = (const char *)sqlite3_column_text(st, 0);
+    const char *k = (const char *)sqlite3_column_text(st, 1);
+    rc = known && k && strcmp(known, code) == 0 ? KERR_OK : KERR_INVALID;
+    if (rc == KERR_OK) snprintf(kiosk, sizeof kiosk, "%s", k);
+  } else {
+    rc = rc == SQLITE_DONE ? KERR_NOT_FOUND : KERR_DB;
+  }
+  ctl_db_finish(st);
+  if (rc == KERR_OK) {
+    unsigned char pk[32];
+    if (ctl_env_kiosk_voucher_key(env, conn, kiosk, pk) != 0 ||
+        !ctl_vouchers_check_signed(pk, code))
+      rc = KERR_INVALID;
+  }
+  return rc;
+}
+
+int ctl_vouchers_register(sqlite3 *conn, const char *code,
+                          const ctl_voucher_fields *f, int64_t quantity,
+                          const char *kiosk_id, int64_t issued_at,
+                          const char *redemption_id, const char *void_reason,
+                          int64_t now, const char *pickup_zh,
+                          const char *pickup_en, json_t **out, char *msg) {
+  sqlite3_stmt *st;
+  int rc;
+  if ((rc = ctl_db_prepare(conn,
+                           "INSERT INTO vouchers(id, code, redemption_id, "
+                           "item_id, member_id, quantity, status, expires_at, "
+                           "changed_at, kiosk_id, issued_at, void_reason) "
+                           "VALUES(?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                           &st, msg)) != 0)
+    return rc;
+  sqlite3_bind_text(st, 1, f->voucher_id, -1, SQLITE_STATIC);
+  sqlite3_bind_text(st, 2, code, -1, SQLITE_STATIC);
+  sqlite3_bind_text(st, 3, redemption_id, -1, SQLITE_STATIC);
+  sqlite3_bind_text(st, 4, f->item_id, -1, SQLITE_STATIC);
+  sqlite3_bind_text(st, 5, f->member_id, -1, SQLITE_STATIC);
+  sqlite3_bind_int64(st, 6, quantity);
+  sqlite3_bind_text(st, 7, void_reason ? "void" : "issued", -1, SQLITE_STATIC);
+  sqlite3_bind_int64(st, 8, f->expires_at);
+  if (void_reason) sqlite3_bind_int64(st, 9, now);
+  else sqlite3_bind_null(st, 9);
+  sqlite3_bind_text(st, 10, kiosk_id, -1, SQLITE_STATIC);
+  sqlite3_bind_int64(st, 11, issued_at);
+  if (void_reason) sqlite3_bind_text(st, 12, void_reason, -1, SQLITE_STATIC);
+  else sqlite3_bind_null(st, 12);
+  rc = sqlite3_step(st);
+  ctl_db_finish(st);
+  if (rc != SQLITE_DONE)
+    return kerr_set(msg, KERR_DB, "offline voucher: %s", sqlite3_errmsg(conn));
+  if (out)
+    *out = void_reason
+               ? json_pack("{s:s, s:s, s:s}", "code", code, "status", "void",
+                           "void_reason", void_reason)
+               : json_pack("{s:s, s:I, s:{s:s, s:s}, s:b}", "code", code,
+                           "expires_at", (json_int_t)f->expires_at, "pickup",
+                           "zh", pickup_zh, "en", pickup_en, "offline", 1);
+  return KERR_OK;
 }
 
 int ctl_vouchers_issue(const ctl_env *env, sqlite3 *conn,
@@ -79,13 +197,16 @@ int ctl_vouchers_issue(const ctl_env *env, sqlite3 *conn,
 typedef struct {
   char id[16], redemption_id[40], item_id[40], member_id[40], status[16];
   int64_t quantity, expires_at, changed_at;
+  char kiosk_id[72], void_reason[64]; /* offline vouchers only */
+  int64_t issued_at;
 } voucher;
 
 static int load(sqlite3 *conn, const char *code, voucher *v, char *msg) {
   sqlite3_stmt *st;
   int rc = ctl_db_prepare(conn,
                           "SELECT id, redemption_id, item_id, member_id, "
-                          "status, quantity, expires_at, changed_at FROM "
+                          "status, quantity, expires_at, changed_at, "
+                          "kiosk_id, issued_at, void_reason FROM "
                           "vouchers WHERE code=?",
                           &st, msg);
   if (rc) return rc;
@@ -103,6 +224,13 @@ static int load(sqlite3 *conn, const char *code, voucher *v, char *msg) {
     v->quantity = sqlite3_column_int64(st, 5);
     v->expires_at = sqlite3_column_int64(st, 6);
     v->changed_at = sqlite3_column_int64(st, 7);
+    if (sqlite3_column_text(st, 8))
+      snprintf(v->kiosk_id, sizeof v->kiosk_id, "%s",
+               sqlite3_column_text(st, 8));
+    v->issued_at = sqlite3_column_int64(st, 9);
+    if (sqlite3_column_text(st, 10))
+      snprintf(v->void_reason, sizeof v->void_reason, "%s",
+               sqlite3_column_text(st, 10));
     rc = KERR_OK;
   } else {
     rc = rc == SQLITE_DONE ? kerr_set(msg, KERR_NOT_FOUND, "no voucher")
@@ -119,12 +247,21 @@ static const char *status_at(const voucher *v, int64_t now) {
 }
 
 static json_t *voucher_json(const voucher *v, const char *code, int64_t now) {
-  return json_pack("{s:s, s:s, s:s, s:s, s:I, s:s, s:I, s:o}", "code", code,
+  json_t *j = json_pack("{s:s, s:s, s:s, s:s, s:I, s:s, s:I, s:o}", "code", code,
                    "voucher_id", v->id, "item_id", v->item_id, "member_id",
                    v->member_id, "quantity", (json_int_t)v->quantity, "status",
                    status_at(v, now), "expires_at", (json_int_t)v->expires_at,
                    "changed_at",
                    v->changed_at ? json_integer(v->changed_at) : json_null());
+  if (j && v->kiosk_id[0]) {
+    json_object_set_new(j, "offline", json_true());
+    json_object_set_new(j, "issued_by", json_string(v->kiosk_id));
+    json_object_set_new(j, "issued_at", json_integer(v->issued_at));
+    json_object_set_new(j, "void_reason", v->void_reason[0]
+                                              ? json_string(v->void_reason)
+                                              : json_null());
+  }
+  return j;
 }
 
 /* Loads the voucher `code`; answers the 4xx itself. */
@@ -132,10 +269,12 @@ static int find(const ctl_env *env, sqlite3 *conn, ctl_req *req,
                 const char *code, voucher *v) {
   kerr_msg msg;
   int rc;
-  if (!ctl_vouchers_verify(env, code))
+  rc = ctl_vouchers_check(env, conn, code);
+  if (rc == KERR_INVALID)
     return ctl_req_error(req, 422, "invalid_code",
                          "not a voucher code of this mall");
-  rc = load(conn, code, v, msg);
+  if (rc == KERR_DB) return ctl_req_fail(req, "voucher check");
+  if (rc == 0) rc = load(conn, code, v, msg);
   if (rc == KERR_NOT_FOUND)
     return ctl_req_error(req, 404, "not_found", "no such voucher");
   if (rc) return ctl_req_fail(req, msg);

@@ -312,14 +312,16 @@ static void checkin_once_a_day(void **state) {
   r = change("/v1/checkins", "{\"member_id\":\"M100003\"}");
   assert_int_equal(r.status, 201);
   assert_int_equal(num(r.json, "streak"), 3);
-  assert_int_equal(num(r.json, "points_awarded"), 10);
+  /* 10 for the day and the default streak bonus of 30 on day 3 */
+  assert_int_equal(num(r.json, "points_awarded"), 40);
+  assert_int_equal(num(r.json, "bonus_awarded"), 30);
   central_client_resp_free(&r);
   r = change("/v1/checkins", "{\"member_id\":\"M100003\"}");
   assert_int_equal(r.status, 200);
   assert_int_equal(num(r.json, "points_awarded"), 0);
   assert_int_equal(num(r.json, "streak"), 3);
   central_client_resp_free(&r);
-  assert_int_equal(balance("M100003"), before + 10);
+  assert_int_equal(balance("M100003"), before + 40);
   r = change("/v1/checkins", "{\"member_id\":\"M000000\"}");
   expect_error(&r, 404, "not_found");
   r = change("/v1/checkins", "{\"member_id\":3}");

@@ -178,8 +178,11 @@ static void same_statement_twice_at_once_is_two_statements(void **state) {
   ctl_db_release(f->db, c);
 }
 
-/* The tables schemas 2 and 3 change, as schema 1 made them. */
+/* The tables later schemas change (2, 3, and 5: kiosks and vouchers), as
+ * schema 1 made them. */
 static const char schema1[] =
+    "CREATE TABLE kiosks(id TEXT PRIMARY KEY, secret TEXT NOT NULL,"
+    "  last_seen INTEGER, heartbeat TEXT);"
     "CREATE TABLE members(id TEXT PRIMARY KEY, name TEXT NOT NULL,"
     "  phone TEXT NOT NULL, birth_month INTEGER NOT NULL,"
     "  created_at INTEGER NOT NULL);"

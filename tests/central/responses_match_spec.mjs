@@ -20,6 +20,9 @@ import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 
+import { ENGAGE_CODES, engageJourney } from './engage_journey.mjs';
+import { OFFLINE_CODES, offlineJourney } from './offline_journey.mjs';
+
 const here = path.dirname(fileURLToPath(import.meta.url));
 const require = createRequire(import.meta.url);
 let Ajv2020, addFormats, YAML;
@@ -346,6 +349,8 @@ async function journey() {
   expect(await park('M100002', '沪C5D678', 1, { idem: 'spec-replay' }), 422, 'idempotency_mismatch');
   expect(await change('/v1/parking/coupons', big), 413, 'payload_too_large');
 
+  await engageJourney({ request, change, expect, fail, big });
+  await offlineJourney({ request, change, expect, fail });
   await staffJourney(big);
 
   // Forty days later (the server's clock, moved with --clock-offset): the
@@ -456,7 +461,7 @@ try {
 const ops = Object.values(spec.paths).flatMap((item) =>
   Object.values(item).filter((op) => op && op.operationId).map((op) => op.operationId));
 for (const op of ops) if (!seen.ops.has(op)) fail(`operation ${op} never answered with success`);
-for (const c of ISSUE_CODES) if (!seen.codes.has(c)) fail(`error code ${c} never reached`);
+for (const c of [...ISSUE_CODES, ...ENGAGE_CODES, ...OFFLINE_CODES]) if (!seen.codes.has(c)) fail(`error code ${c} never reached`);
 console.log(`${checked} answers checked against the spec; ${seen.answers.size} operation/status pairs; ` +
   `${seen.codes.size} error codes reached`);
 process.exit(failures.length ? 1 : 0);
