@@ -36,8 +36,8 @@ int ctl_auth_check(const ctl_env *env, ctl_req *req, const char *kiosk_id,
                          "request signature does not match");
   if (!reqsig_skew_ok((int64_t)ts, req->now, REQSIG_MAX_SKEW_S))
     return ctl_req_error(req, 401, "stale_timestamp",
-                         "kiosk clock is %lld s off the server's",
-                         (long long)(ts - req->now));
+                         "kiosk clock %lld is more than %d s off the server's %lld",
+                         (long long)ts, REQSIG_MAX_SKEW_S, (long long)req->now);
   req->kiosk_id = kiosk_id;
   return 0;
 }

@@ -151,7 +151,8 @@ static int finish(i18n *cat, const char *what, char *msg) {
   cat->order = malloc((size_t)(cat->count ? cat->count : 1) * sizeof *cat->order);
   if (!cat->order) return kerr_set(msg, KERR_NOMEM, "%s: out of memory", what);
   for (i = 0; i < cat->count; i++) cat->order[i] = cat->entries[i].id;
-  qsort(cat->entries, (size_t)cat->count, sizeof *cat->entries, cmp_entry);
+  /* qsort and bsearch are undefined on a NULL array, which an empty .po gives. */
+  if (cat->count > 1) qsort(cat->entries, (size_t)cat->count, sizeof *cat->entries, cmp_entry);
   for (i = 1; i < cat->count; i++)
     if (strcmp(cat->entries[i - 1].id, cat->entries[i].id) == 0)
       return kerr_set(msg, KERR_CONFIG, "%s: duplicate msgid \"%s\"", what,
@@ -217,7 +218,7 @@ int i18n_load_dir(const char *dir, i18n **out, char *msg) {
 
 static const entry *find(const i18n *cat, const char *msgid) {
   entry key;
-  if (!cat) return NULL;
+  if (!cat || cat->count == 0) return NULL;
   key.id = (char *)msgid;
   return bsearch(&key, cat->entries, (size_t)cat->count, sizeof key, cmp_entry);
 }

@@ -56,6 +56,7 @@ int reqsig_check(const char *secret, const char *method, const char *path,
 }
 
 int reqsig_skew_ok(int64_t timestamp, int64_t now, int64_t max_skew_s) {
-  int64_t d = now - timestamp;
-  return d <= max_skew_s && d >= -max_skew_s;
+  /* Compared without subtracting the two: a timestamp near INT64_MIN from a
+   * request would overflow now - timestamp. */
+  return timestamp >= now - max_skew_s && timestamp <= now + max_skew_s;
 }

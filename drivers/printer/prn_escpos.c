@@ -362,6 +362,11 @@ int prn_escpos_extract_raster(const uint8_t *s, size_t len, uint8_t **bits, int 
       i++;
     }
   }
+  if (rows == 0) { /* bands with no rows: no image, as the header promises */
+    free(out);
+    out = NULL;
+    wbytes = 0;
+  }
   *bits = out;
   *width = wbytes * 8;
   *height = rows;

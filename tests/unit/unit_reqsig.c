@@ -4,6 +4,7 @@
 #include <stdarg.h>
 #include <stddef.h>
 #include <cmocka.h>
+#include <stdint.h>
 #include <string.h>
 
 #include "kerr.h"
@@ -56,6 +57,9 @@ static void skew_window_is_inclusive(void **state) {
   assert_true(reqsig_skew_ok(1300, 1000, 300));
   assert_false(reqsig_skew_ok(1000, 1301, 300));
   assert_false(reqsig_skew_ok(1301, 1000, 300));
+  /* A request's timestamp is outside input: extremes must not overflow. */
+  assert_false(reqsig_skew_ok(INT64_MIN, 1795000000, 300));
+  assert_false(reqsig_skew_ok(INT64_MAX, 1795000000, 300));
 }
 
 int main(void) {
