@@ -23,7 +23,7 @@ static int year_of(int64_t t) {
 
 int ctl_birthday_claimed(sqlite3 *conn, const char *member_id, int64_t now,
                          int *claimed, char *msg) {
-  char year[8];
+  char year[12];
   int64_t n;
   int rc;
   snprintf(year, sizeof year, "%d", year_of(now));
