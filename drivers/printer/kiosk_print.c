@@ -5,7 +5,6 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/stat.h>
 
 #include "i18n.h"
 #include "prn_doc.h"
@@ -53,23 +52,10 @@ static int bad_usage(const char *what) {
   return 2;
 }
 
-static int is_dir(const char *p) {
-  struct stat st;
-  return stat(p, &st) == 0 && S_ISDIR(st.st_mode);
-}
-
-static const char *assets_dir(void) {
-  const char *env = getenv("KIOSK_ASSETS");
-  if (env && *env)
-    return env;
-  if (is_dir(KIOSK_INSTALL_ASSETS "/i18n"))
-    return KIOSK_INSTALL_ASSETS;
-  return KIOSK_SOURCE_ASSETS;
-}
-
 static int load_lang(const char *lang, i18n **out, char *msg) {
   char dir[1200];
-  snprintf(dir, sizeof dir, "%s/i18n/%s", assets_dir(), lang);
+  /* The same folder the voucher's default logo comes from. */
+  snprintf(dir, sizeof dir, "%s/i18n/%s", prn_voucher_assets_dir(), lang);
   return i18n_load_dir(dir, out, msg);
 }
 

@@ -34,10 +34,17 @@ int prn_bitmap_fill(prn_bitmap *b, int x, int y, int w, int h, uint8_t ink);
  * invert set, the mask is cut out of what is there (white text on black). */
 int prn_bitmap_blend(prn_bitmap *b, int x, int y, const uint8_t *mask, int w, int h,
                      int pitch, int invert);
-/* Scales any SDL surface to w dots wide (keeping the aspect ratio),
- * dithers it and places it at x, y. Sets *h_out to the height used. */
+/* Scales any SDL surface to w dots wide (keeping the aspect ratio, each dot
+ * the average of the pixels under it), dithers it and places it at x, y.
+ * Sets *h_out to the height used. */
 int prn_bitmap_put_image(prn_bitmap *b, int x, int y, struct SDL_Surface *img, int w,
                          int *h_out, char *msg);
+/* An image file (PNG, anything SDL_image reads) as a new bitmap exactly w
+ * dots wide, dithered as above; KERR_CONFIG names the file when it does not
+ * load. The last one loaded is kept (per path and width, read again when
+ * the file's size or mtime changes), so the logo on every slip costs a copy
+ * rather than a PNG decode and a dither; safe to call from several threads. */
+int prn_bitmap_load_image(const char *path, int w, prn_bitmap **out, char *msg);
 /* Rows [y0, y1) as 1-bit, stride = ceil(width/8); the caller frees. */
 int prn_bitmap_pack(const prn_bitmap *b, int y0, int y1, uint8_t **bits, int *stride);
 int prn_bitmap_save_png(const uint8_t *bits, int width, int height, int stride,

@@ -89,8 +89,10 @@ int prn_layout_voucher(const prn_voucher *v, const i18n *pri, const i18n *sec, p
   char buf[256], num[48], who[64];
   int park = v->kind == PRN_VOUCHER_PARKING;
 
+  /* A quarter of the paper (18 mm on 80 mm paper) marks the slip as the
+   * mall's without pushing the voucher itself down the roll. */
   if (v->logo[0])
-    prn_doc_image(d, v->logo, 50);
+    prn_doc_image(d, v->logo, 25);
   pair(&l, v->mall_name_zh, v->mall_name_en, PRN_ALIGN_CENTER, PRN_SIZE_TITLE, 1);
   prn_doc_feed(d, 8);
   if (v->reprint)

@@ -1,7 +1,6 @@
 #include "prn_raster.h"
 
 #include <SDL.h>
-#include <SDL_image.h>
 #include <SDL_ttf.h>
 #include <qrencode.h>
 #include <stdlib.h>
@@ -283,14 +282,18 @@ static int do_rule(ctx *c) {
 }
 
 static int do_image(ctx *c, const prn_block *b) {
-  SDL_Surface *img = IMG_Load(b->a);
-  if (!img)
-    return kerr_set(c->msg, KERR_CONFIG, "image %s: %s", b->a, IMG_GetError());
-  int w = (c->width * (b->num > 0 ? b->num : 50)) / 100, h = 0;
-  int rc = prn_bitmap_put_image(c->bm, (c->width - w) / 2, c->y, img, w, &h, c->msg);
-  SDL_FreeSurface(img);
+  int w = (c->width * (b->num > 0 ? b->num : 50)) / 100;
+  prn_bitmap *img = NULL;
+  int rc = prn_bitmap_load_image(b->a ? b->a : "", w, &img, c->msg);
+  if (rc)
+    return rc;
+  int h = prn_bitmap_height(img);
+  /* The image is 0/255 already: max-blending it is exactly what dithering
+   * it onto the blank canvas there would have left. */
+  rc = prn_bitmap_blend(c->bm, (c->width - w) / 2, c->y, prn_bitmap_row(img, 0), w, h, w, 0);
+  prn_bitmap_free(img);
   c->y += h + 8;
-  return rc;
+  return rc ? kerr_set(c->msg, rc, "raster: out of memory") : KERR_OK;
 }
 
 /* Sends rows [flushed, y) as GS v 0 bands. */

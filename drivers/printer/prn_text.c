@@ -1,7 +1,10 @@
 #include "prn_text.h"
 
 #include <qrencode.h>
+#include <stdlib.h>
 #include <string.h>
+
+#include "prn_bitmap.h"
 
 int prn_text_columns(const char *s) {
   int cols = 0;
@@ -112,6 +115,29 @@ static int qr_module(const char *data, int width, int percent) {
   return m < 2 ? 2 : m > 16 ? 16 : m;
 }
 
+/* A logo is an image whatever the mode: it goes out as a GS v 0 raster only
+ * as wide as the image, centred by ESC a (which applies to graphics too),
+ * so it costs its own bytes and not a full paper-width band. */
+static int image(prn_escpos *e, const prn_block *b, int width, char *msg) {
+  int w = (width * (b->num > 0 ? b->num : 50)) / 100 / 8 * 8;
+  prn_bitmap *img = NULL;
+  uint8_t *bits = NULL;
+  int stride = 0;
+  int rc = prn_bitmap_load_image(b->a ? b->a : "", w < 8 ? 8 : w, &img, msg);
+  if (rc)
+    return rc;
+  rc = prn_bitmap_pack(img, 0, prn_bitmap_height(img), &bits, &stride);
+  if (!rc) {
+    prn_escpos_align(e, PRN_ALIGN_CENTER);
+    rc = prn_escpos_raster(e, bits, prn_bitmap_width(img), prn_bitmap_height(img), stride);
+  }
+  free(bits);
+  prn_bitmap_free(img);
+  if (!rc)
+    rc = prn_escpos_feed_dots(e, 8);
+  return rc ? kerr_set(msg, rc, "escpos: %s", kerr_str(rc)) : KERR_OK;
+}
+
 int prn_text_render(const prn_doc *d, int width, prn_escpos *e, char *msg) {
   if (width != 576 && width != 512 && width != 384)
     return kerr_set(msg, KERR_INVALID, "paper width %d dots: use 576, 512 or 384", width);
@@ -160,8 +186,12 @@ int prn_text_render(const prn_doc *d, int width, prn_escpos *e, char *msg) {
     case PRN_BLK_FEED:
       prn_escpos_feed_dots(e, b->num);
       break;
-    case PRN_BLK_IMAGE:
+    case PRN_BLK_IMAGE: {
+      int rc = image(e, b, width, msg);
+      if (rc)
+        return rc;
       break;
+    }
     }
     prn_escpos_align(e, PRN_ALIGN_LEFT);
   }

@@ -5,8 +5,10 @@
  * mode (FS &) with the 12x24 / 24x24 fonts: a line holds width/12 columns,
  * a Chinese character takes two. Characters outside two-byte GBK print as
  * '?' (prn_escpos_text). QR codes and CODE128 are the printer's native
- * GS ( k and GS k; logos (PRN_BLK_IMAGE) are skipped: text mode is for
- * speed and small output. Ends with feed-and-cut.
+ * GS ( k and GS k. A logo (PRN_BLK_IMAGE) is an image in either mode: it
+ * is dithered like in raster mode and sent as a GS v 0 raster as wide as
+ * the image, centred with ESC a; an image that does not load fails the
+ * slip with KERR_CONFIG. Ends with feed-and-cut.
  */
 #ifndef PRN_TEXT_H
 #define PRN_TEXT_H

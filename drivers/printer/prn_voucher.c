@@ -1,7 +1,29 @@
 #include "prn_voucher.h"
 
 #include <jansson.h>
+#include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+const char *prn_voucher_assets_dir(void) {
+  const char *env = getenv("KIOSK_ASSETS");
+  struct stat st;
+  if (env && *env)
+    return env;
+  if (stat(KIOSK_SOURCE_ASSETS, &st) == 0 && S_ISDIR(st.st_mode))
+    return KIOSK_SOURCE_ASSETS;
+  return KIOSK_INSTALL_ASSETS;
+}
+
+/* The mall logo from the assets, or "" when this kiosk has none there: a
+ * missing default logo must not stop a voucher from printing. */
+static void default_logo(char *out, size_t cap) {
+  int n = snprintf(out, cap, "%s/%s", prn_voucher_assets_dir(), PRN_VOUCHER_LOGO);
+  if (n < 0 || (size_t)n >= cap || access(out, R_OK) != 0)
+    out[0] = '\0';
+}
 
 static int get_str(json_t *o, const char *key, char *out, size_t cap, int required,
                    char *msg) {
@@ -108,6 +130,9 @@ static int from_json(json_t *o, prn_voucher *v, char *msg) {
       (rc = get_str(o, "logo", v->logo, sizeof v->logo, 0, msg)))
     return rc;
   v->hours = (int)hours;
+  json_t *logo = json_object_get(o, "logo");
+  if (!logo || json_is_null(logo))
+    default_logo(v->logo, sizeof v->logo);
   for (const char *p = v->voucher_code; *p; p++)
     if ((unsigned char)*p < 0x21 || (unsigned char)*p > 0x7e)
       return kerr_set(msg, KERR_INVALID,

@@ -27,9 +27,13 @@
  *   plate           car plate, parking only ("沪A·12345")        parking
  *   hours           parking hours covered, integer 1..99         parking
  *   logo            path of a PNG logo printed above the name   optional
+ *                   (absent: PRN_VOUCHER_LOGO in the assets folder
+ *                   when it is there; "": no logo)
  *
  * Contract: prn_voucher_parse() fills every field or fails with KERR_INVALID
- * and names the bad field in msg; a missing optional string is "".
+ * and names the bad field in msg; a missing optional string is "", except
+ * logo, which defaults to the mall logo of the assets folder
+ * (prn_voucher_assets_dir()) when that file is readable.
  * The member name is kept unmasked here: the layout masks it at print time
  * and nothing in this module logs it.
  */
@@ -58,7 +62,14 @@ typedef struct prn_voucher {
   char logo[256];
 } prn_voucher;
 
+/* The mall logo, relative to the assets folder. */
+#define PRN_VOUCHER_LOGO "brand/mall-logo.png"
+
 int prn_voucher_parse(const char *json, prn_voucher *v, char *msg);
 int prn_voucher_load(const char *path, prn_voucher *v, char *msg);
+/* Where the kiosk's assets are: $KIOSK_ASSETS when set, else the source
+ * tree's assets/ when it exists (a developer's build), else the installed
+ * ones (KIOSK_INSTALL_ASSETS); the same order as the kiosk app. */
+const char *prn_voucher_assets_dir(void);
 
 #endif
