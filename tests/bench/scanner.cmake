@@ -6,7 +6,7 @@ target_link_libraries(bench_scan PRIVATE kiosk_scanner)
 add_test(NAME scanner_bench
   COMMAND sh ${CMAKE_CURRENT_LIST_DIR}/bench_scan.sh
           $<TARGET_FILE:bench_scan> ${PROJECT_SOURCE_DIR}/tests/scanner/make_corpus.sh
-          ${CMAKE_CURRENT_BINARY_DIR}/scan-corpus)
+          ${CMAKE_CURRENT_BINARY_DIR}/scan-corpus 2 2)
 set_tests_properties(scanner_bench PROPERTIES LABELS "bench;drivers"
   SKIP_RETURN_CODE 77 TIMEOUT 900)
 
@@ -16,6 +16,6 @@ set_tests_properties(scanner_bench PROPERTIES LABELS "bench;drivers"
 add_executable(bench_scan_soak ${CMAKE_CURRENT_LIST_DIR}/bench_scan_soak.c)
 target_link_libraries(bench_scan_soak PRIVATE kiosk_scanner)
 add_test(NAME scanner_bench_soak COMMAND bench_scan_soak)
-# In CI a short run (600 frames per mode); KIOSK_LONG runs set SOAK_FRAMES.
+# In CI a short run (300 frames, with and without renewal); KIOSK_LONG runs set SOAK_FRAMES.
 set_tests_properties(scanner_bench_soak PROPERTIES LABELS "bench;drivers"
-  TIMEOUT 900 ENVIRONMENT "SOAK_FRAMES=600;SOAK_EVERY=200")
+  TIMEOUT 900 ENVIRONMENT "SOAK_FRAMES=300;SOAK_EVERY=100;SOAK_MODES=ours,ours-renew0")
