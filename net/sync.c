@@ -52,7 +52,7 @@ const char *sync_path(outbox_kind kind) {
   case OUTBOX_REDEMPTION: return "/v1/redemptions";
   case OUTBOX_PARKING: return "/v1/parking/coupons";
   case OUTBOX_CHECKIN: return "/v1/checkins";
-  case OUTBOX_RECEIPT: return "/v1/receipts";
+  case OUTBOX_RECEIPT: return "/v1/receipts/claims";
   case OUTBOX_PRINT_RECORD: return "/v1/kiosk/print-records";
   }
   return NULL;

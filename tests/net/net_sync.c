@@ -297,7 +297,7 @@ static void max_attempts_makes_a_transaction_dead(void **state) {
   sync_event *d = nth(f, SYNC_DEAD, 0);
   assert_int_equal(d->attempts, 3);
   assert_int_equal(state_of(f, d->txn_id), OUTBOX_DEAD);
-  assert_string_equal(f->fc.reqs[0].path, "/v1/receipts");
+  assert_string_equal(f->fc.reqs[0].path, "/v1/receipts/claims");
 }
 
 static void stop_writes_everything_it_accepted(void **state) {
