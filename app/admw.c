@@ -7,6 +7,7 @@
 
 #include "events.h"
 #include "klog.h"
+#include "offline.h"
 #include "prn_doc.h"
 #include "prn_job.h"
 #include "prn_journal.h"
@@ -75,6 +76,27 @@ static void printer_status(admw *w, admw_snapshot *s) {
   snprintf(s->printer_msg, sizeof s->printer_msg, "%s", msg);
 }
 
+/* The latest vouchers the central voided, and how many in all. */
+static void offline_voids(admw *w, admw_snapshot *s) {
+  offline_entry e[ADMW_VOID_MAX];
+  offline_stats_t st;
+  kerr_msg msg = "";
+  int n = 0;
+  s->n_void = 0;
+  s->have_void = w->cfg.off && offline_stats(w->cfg.off, &st, msg) == KERR_OK &&
+                 offline_list_void(w->cfg.off, e, ADMW_VOID_MAX, &n, msg) == KERR_OK;
+  if (w->cfg.off && !s->have_void) klog_warn("admin", "offline vouchers: %s", msg);
+  if (!s->have_void) return;
+  s->n_voided = st.voided;
+  for (int i = 0; i < n; i++) {
+    snprintf(s->voids[i].voucher_id, sizeof s->voids[i].voucher_id, "%s", e[i].voucher_id);
+    snprintf(s->voids[i].item_id, sizeof s->voids[i].item_id, "%s", e[i].item_id);
+    snprintf(s->voids[i].reason, sizeof s->voids[i].reason, "%s", e[i].reason);
+    s->voids[i].settled_at = e[i].settled_at;
+  }
+  s->n_void = n;
+}
+
 static void refresh(admw *w, admw_snapshot *s) {
   kerr_msg msg = "";
   s->have_queue = w->cfg.ob &&
@@ -85,6 +107,7 @@ static void refresh(admw *w, admw_snapshot *s) {
                  prn_journal_list(w->cfg.journal, PRN_JOURNAL_DUE, owed_row, s,
                                   msg) == KERR_OK;
   if (w->cfg.journal && !s->have_owed) klog_warn("admin", "print journal: %s", msg);
+  offline_voids(w, s);
   printer_status(w, s);
 }
 

@@ -13,7 +13,8 @@
  * A file: printer has no status channel and is never opened for one
  * (opening it would truncate the last slip). The test page goes out in the
  * printer's own font (text mode) so this thread never uses FreeType, which
- * the UI and printer threads share.
+ * the UI and printer threads share. The offline vouchers the central voided
+ * (offline.h) are read here too: the store is sqlite.
  */
 #ifndef ADMW_H
 #define ADMW_H
@@ -27,8 +28,10 @@
 
 typedef struct admw admw;
 struct prn_journal;
+struct offline;
 
 #define ADMW_OWED_MAX 6
+#define ADMW_VOID_MAX 3
 
 typedef enum { ADMW_PRN_UNKNOWN, ADMW_PRN_OK, ADMW_PRN_NO_STATUS, ADMW_PRN_FAULT,
                ADMW_PRN_UNREACHABLE } admw_prn;
@@ -50,6 +53,15 @@ typedef struct {
   kerr_msg printer_msg;
   int test_state;          /* 0 none, 1 printing, 2 printed, -1 failed */
   kerr_msg test_msg;
+  int have_void;
+  int64_t n_voided;        /* all void offline vouchers; the latest below */
+  int n_void;
+  struct {
+    char voucher_id[16];
+    char item_id[33];
+    char reason[64];       /* the central's error code, or not_delivered */
+    int64_t settled_at;    /* unix seconds */
+  } voids[ADMW_VOID_MAX];
 } admw_snapshot;
 
 typedef struct {
@@ -58,6 +70,7 @@ typedef struct {
   const char *printer_uri;    /* may be NULL */
   int width;                  /* paper dots */
   const i18n *pri, *sec;      /* test page words (print.po) */
+  struct offline *off;        /* may be NULL */
 } admw_config;
 
 int admw_start(const admw_config *cfg, admw **out, char *msg);

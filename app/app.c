@@ -13,6 +13,7 @@
 #include "apiw.h"
 #include "catalog.h"
 #include "demo_central.h"
+#include "engage.h"
 #include "events.h"
 #include "hbw.h"
 #include "klog.h"
@@ -119,6 +120,7 @@ static void sync_screen(app *a) {
   if (!member) {
     scr_parking_forget();
     txn_clear(a);
+    engage_forget();
   }
   screen_reset(a, base);
 }
@@ -147,6 +149,7 @@ static void forget_resolving(app *a) {
 }
 
 void app_scan_payload(app *a, const char *payload, size_t len) {
+  if (engage_scan(a, payload, len)) return; /* a receipt on its screen */
   if (!a->scan_started_ms) a->scan_started_ms = app_now_ms();
   if (a->config_state != APP_CONFIG_OK) {
     /* The public key arrives with the config; check the code then. */
@@ -259,6 +262,7 @@ static void got_config(app *a, const json_t *b) {
   if (json_is_integer(fut) && json_integer_value(fut) >= 0)
     a->policy.max_future_s = json_integer_value(fut);
   got_parking_prices(a, b);
+  txn_kiosk_config(a, b); /* the mall's offline limits */
   a->config_state = APP_CONFIG_OK;
   klog_info("app", "central config loaded");
   if (a->opt.demo && !a->n_demo)
@@ -303,7 +307,7 @@ static const char *resolve_error_msgid(const apiw_result *r) {
 static void handle_api(app *a, apiw_result *r) {
   a->api_inflight--;
   int ok = r->rc == KERR_OK && r->resp.status == 200 && r->resp.body;
-  if (r->rc == KERR_OK && !ok)
+  if (r->rc == KERR_OK && !ok && r->tag != ENGAGE_TAG_CLAIM) /* engage.c logs */
     klog_warn("app", "central answered %ld %s: %s", r->resp.status,
               r->resp.error_code, r->resp.error_message);
   switch (r->tag) {
@@ -348,6 +352,7 @@ static void handle_api(app *a, apiw_result *r) {
         notice(a, "net.error.central");
       } else if (gen == session_generation(a->ses) && a->resolving_len &&
                  session_state_of(a->ses) == SESSION_ACTIVE) {
+        engage_profile(r->resp.body);
         /* The code opened a session: it opens no other here. */
         if (scan_replay_add(a->replay, a->resolving, a->resolving_len,
                             a->resolving_until, (int64_t)time(NULL)) == 1)
@@ -370,11 +375,20 @@ static void handle_api(app *a, apiw_result *r) {
     scr_admin_answer(a, r->rc, r->resp.status,
                      r->rc == KERR_OK ? r->resp.body : NULL);
     break;
+  case ENGAGE_TAG_LOTTERY:
+  case ENGAGE_TAG_CHARITIES:
+  case ENGAGE_TAG_RECS:
+  case ENGAGE_TAG_CAMPAIGNS:
+  case ENGAGE_TAG_CLAIM:
+    engage_answer(a, r);
+    break;
   case TAG_REFRESH: {
     kerr_msg msg = "";
     if (ok && session_refresh(a->ses, (unsigned)(uintptr_t)r->user,
                               r->resp.body, msg) != 0)
       klog_warn("app", "member profile: %s", msg);
+    else if (ok && (unsigned)(uintptr_t)r->user == session_generation(a->ses))
+      engage_profile(r->resp.body);
     screen_relayout(a);
     break;
   }
@@ -691,6 +705,7 @@ void app_close(app *a) {
   hbw_stop(a->hb); /* reads the queue: before txn_close */
   a->hb = NULL;
   scr_admin_close(); /* its worker reads the queue and the journal */
+  engage_forget();
   /* Before TTF_Quit: the printer worker renders with SDL_ttf. */
   txn_close(a);
   catalog_close(a);

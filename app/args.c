@@ -19,6 +19,8 @@ void args_usage(FILE *f) {
       "  --script FILE       run a test or tour script, then exit\n"
       "  --hash-pin          read an admin PIN on stdin and print the\n"
       "                      [admin] pin_hash line for the config\n"
+      "  --voucher-key       print this kiosk's offline voucher public key (in\n"
+      "                      --state-dir; made on first use) for kiosk-central\n"
       "  --help, --version\n",
       f);
 }
@@ -50,6 +52,8 @@ int args_parse(int argc, char **argv, args *out, char *msg) {
       out->check_config = 1;
     } else if (!strcmp(a, "--hash-pin")) {
       out->hash_pin = 1;
+    } else if (!strcmp(a, "--voucher-key")) {
+      out->voucher_key = 1;
     } else if (!strcmp(a, "--central")) {
       if ((rc = need(argc, argv, &i, &v, msg))) return rc;
       if (strncmp(v, "http://", 7) && strncmp(v, "https://", 8))

@@ -19,6 +19,7 @@ typedef struct {
   const char *config; /* NULL: the default path */
   int check_config;
   int hash_pin; /* --hash-pin: read a PIN on stdin, print its hash */
+  int voucher_key; /* --voucher-key: print the offline voucher public key */
 } args;
 
 int args_parse(int argc, char **argv, args *out, char *msg);

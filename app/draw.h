@@ -30,6 +30,10 @@ void draw_rrect_outline(draw *d, SDL_Rect r, int radius, int t, SDL_Color c);
 /* Diagonal gradient with two soft light circles: the membership card look. */
 void draw_card(draw *d, SDL_Rect r, int radius, SDL_Color from, SDL_Color to);
 void draw_shadow(draw *d, SDL_Rect r, int radius, int spread, Uint8 alpha);
+/* The same shadow for a rounded rect the caller then fills opaquely: what
+ * that fill covers is not blended (a frame's worth of cards scrolls faster). */
+void draw_shadow_opaque(draw *d, SDL_Rect r, int radius, int spread,
+                        Uint8 alpha);
 void draw_vgrad(draw *d, SDL_Rect r, SDL_Color top, SDL_Color bottom);
 typedef struct {
   int x, y, r;

@@ -9,6 +9,7 @@
 
 #include "events.h"
 #include "klog.h"
+#include "offline.h"
 
 struct hbw {
   pthread_t thread;
@@ -17,6 +18,7 @@ struct hbw {
   int stopping;
   api *api;
   outbox *ob;
+  offline *off; /* under mu */
   int interval_s;
   char version[64];
   hbw_snapshot snap; /* under mu */
@@ -53,8 +55,13 @@ static void beat(hbw *w) {
   hbw_snapshot s;
   pthread_mutex_lock(&w->mu);
   s = w->snap;
+  offline *off = w->off;
   pthread_mutex_unlock(&w->mu);
   kerr_msg msg = "";
+  offline_stats_t os;
+  s.voided = 0;
+  if (off && offline_stats(off, &os, msg) == KERR_OK) s.voided = os.voided;
+  else if (off) klog_warn("heartbeat", "offline vouchers: %s", msg);
   memset(&s.queue, 0, sizeof s.queue);
   s.have_queue = w->ob && outbox_stats(w->ob, outbox_now_ms(), &s.queue, msg) == KERR_OK;
   if (w->ob && !s.have_queue) klog_warn("heartbeat", "queue stats: %s", msg);
@@ -62,7 +69,7 @@ static void beat(hbw *w) {
       "{s:s, s:s, s:I, s:I, s:I, s:s}", "printer", s.printer, "paper", s.paper,
       "queue_depth", (json_int_t)s.queue.depth, "oldest_pending_age_s",
       (json_int_t)(s.queue.oldest_pending_age_ms / 1000), "rejected_offline",
-      (json_int_t)s.queue.rejected, "version", w->version);
+      (json_int_t)s.voided, "version", w->version);
   api_response r;
   memset(&r, 0, sizeof r);
   int rc = body ? api_request(w->api, "POST", "/v1/kiosk/heartbeat", body, NULL,
@@ -80,6 +87,7 @@ static void beat(hbw *w) {
   /* The printer may have changed while this beat was under way. */
   w->snap.have_queue = s.have_queue;
   w->snap.queue = s.queue;
+  w->snap.voided = s.voided;
   w->snap.status = rc == KERR_OK ? r.status : 0;
   w->snap.gen++;
   pthread_mutex_unlock(&w->mu);
@@ -142,6 +150,13 @@ void hbw_set_printer(hbw *w, prnw_fault fault, int near_end) {
   pthread_mutex_lock(&w->mu);
   snprintf(w->snap.printer, sizeof w->snap.printer, "%s", printer);
   snprintf(w->snap.paper, sizeof w->snap.paper, "%s", paper);
+  pthread_mutex_unlock(&w->mu);
+}
+
+void hbw_set_offline(hbw *w, struct offline *off) {
+  if (!w) return;
+  pthread_mutex_lock(&w->mu);
+  w->off = off;
   pthread_mutex_unlock(&w->mu);
 }
 

@@ -17,7 +17,8 @@
  * the UI thread can read the snapshot (its systemd STATUS line). The queue
  * handle stays the caller's and must outlive hbw_stop(), which wakes the
  * worker and waits for a request under way (bounded by the api timeout).
- * Nothing about a member is ever sent.
+ * Nothing about a member is ever sent. rejected_offline is the count of
+ * offline vouchers the central voided (offline.h), once the store is set.
  */
 #ifndef HBW_H
 #define HBW_H
@@ -28,6 +29,7 @@
 #include "prnw.h"
 
 typedef struct hbw hbw;
+struct offline;
 
 typedef struct {
   api_config api;
@@ -43,12 +45,16 @@ typedef struct {
   char printer[16];     /* "unknown", "ok", "offline", "error" */
   char paper[16];       /* "unknown", "ok", "low", "out" */
   long status;          /* the central's answer to the last beat, 0 none */
+  int64_t voided;       /* offline vouchers voided by the central */
 } hbw_snapshot;
 
 int hbw_start(const hbw_config *cfg, hbw **out, char *msg);
 /* What a finished print job found: fault PRNW_OK when it printed. */
 void hbw_set_printer(hbw *w, prnw_fault fault, int near_end);
 unsigned hbw_get(hbw *w, hbw_snapshot *out);
+/* The offline voucher store (thread-safe; may be NULL), read on each beat;
+ * it must outlive hbw_stop(). */
+void hbw_set_offline(hbw *w, struct offline *off);
 void hbw_stop(hbw *w);
 
 /* The heartbeat's printer and paper words for a job's outcome (pure). */

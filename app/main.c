@@ -1,12 +1,14 @@
 /* kiosk: the mall member kiosk. Everything but this file is in kiosk_app. */
 #include <sodium.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "app.h"
 #include "args.h"
 #include "cfg.h"
 #include "klog.h"
+#include "kvkey.h"
 #include "pin.h"
 #include "script.h"
 #include "script_run.h"
@@ -34,6 +36,33 @@ static int hash_pin(void) {
   return 0;
 }
 
+/* kiosk --voucher-key: the public half of the key this kiosk signs offline
+ * vouchers with (kvkey.h), for the central's kiosk table. The default state
+ * dir is the kiosk's own ($XDG_STATE_HOME/kiosk); --demo prints the demo
+ * key that kiosk-central --demo already knows. */
+static int voucher_key(const args *ar) {
+  char dir[512];
+  kvkey k;
+  kerr_msg msg = "";
+  const char *xdg = getenv("XDG_STATE_HOME"), *home = getenv("HOME");
+  if (ar->opt.state_dir)
+    snprintf(dir, sizeof dir, "%s", ar->opt.state_dir);
+  else if (xdg && *xdg)
+    snprintf(dir, sizeof dir, "%s/kiosk", xdg);
+  else
+    snprintf(dir, sizeof dir, "%s/.local/state/kiosk", home && *home ? home : "/tmp");
+  if (ar->opt.demo) {
+    kvkey_demo(&k);
+  } else if (kvkey_load(dir, &k, msg) != KERR_OK) {
+    fprintf(stderr, "kiosk: %s\n", msg);
+    return 1;
+  }
+  printf("%s\nregister it at the central: kiosk-central --kiosk ID:SECRET:%s\n",
+         k.pk_b64, k.pk_b64);
+  kvkey_wipe(&k);
+  return 0;
+}
+
 int main(int argc, char **argv) {
   app *a = &the_app;
   a->start_ms = app_now_ms();
@@ -46,6 +75,7 @@ int main(int argc, char **argv) {
     return 2;
   }
   if (ar.hash_pin) return hash_pin();
+  if (ar.voucher_key) return voucher_key(&ar);
   cfg_defaults(&a->cfg);
   if (ar.opt.demo) cfg_demo_identity(&a->cfg);
   const char *path = ar.config ? ar.config : CFG_DEFAULT_PATH;

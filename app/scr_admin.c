@@ -12,9 +12,11 @@
 #include <sodium.h>
 #include <stdio.h>
 #include <string.h>
+#include <time.h>
 
 #include "admw.h"
 #include "app.h"
+#include "catalog.h"
 #include "jui.h"
 #include "kbd.h"
 #include "klog.h"
@@ -80,7 +82,7 @@ static void start_worker(app *a) {
   if (A.w) return;
   admw_config c = {txn_outbox(a), prnw_journal(txn_printer(a)),
                    txn_printer_uri(a), a->cfg.printer_width, a->cat[APP_ZH],
-                   a->cat[APP_EN]};
+                   a->cat[APP_EN], txn_offline(a)};
   kerr_msg msg = "";
   if (admw_start(&c, &A.w, msg) != KERR_OK) klog_error("admin", "%s", msg);
   admw_refresh(A.w);
@@ -261,6 +263,35 @@ static const char *scanner_line(app *a, char *buf, size_t cap, SDL_Color *c) {
   return buf;
 }
 
+/* The latest offline voucher the central voided (id, item, why, when) and
+ * how many more: a member may hold it as a 待确认 slip. */
+static const char *void_line(app *a, char *buf, size_t cap, int compact) {
+  const admw_snapshot *s = &A.snap;
+  if (!s->n_void) {
+    snprintf(buf, cap, "%s", app_t(a, "admin.offline_void.none"));
+    return buf;
+  }
+  char when[32] = "", n[32];
+  time_t t = (time_t)s->voids[0].settled_at;
+  struct tm tm;
+  if (localtime_r(&t, &tm)) strftime(when, sizeof when, "%m-%d %H:%M", &tm);
+  const catalog_item *it = catalog_find(a, s->voids[0].item_id);
+  tmpl_fill(buf, cap, app_t(a, compact ? "admin.offline_void.short"
+                                       : "admin.offline_void.line"),
+            (const char *[]){"id", s->voids[0].voucher_id, "item",
+                             it ? app_pick(a, it->name_zh, it->name_en) : s->voids[0].item_id,
+                             "reason", app_t(a, txn_reason_msgid(s->voids[0].reason)),
+                             "time", when, NULL});
+  if (s->n_voided > 1) {
+    size_t used = strlen(buf);
+    snprintf(n, sizeof n, "%lld", (long long)(s->n_voided - 1));
+    buf[used] = ' ';
+    tmpl_fill(buf + used + 1, cap - used - 1, app_t(a, "admin.offline_void.more"),
+              (const char *[]){"n", n, NULL});
+  }
+  return buf;
+}
+
 static void draw_open(app *a) {
   const theme *th = &a->th;
   const admw_snapshot *s = &A.snap;
@@ -310,6 +341,13 @@ static void draw_open(app *a) {
               (const char *[]){"detail", s->test_msg, NULL});
     info_row(a, c, &y, app_t(a, "admin.test"), v,
              s->test_state < 0 ? th->danger : th->text);
+  }
+  if (s->have_void) {
+    /* Last, and short when the panel has less than two lines left. */
+    int room = L.info.y + L.info.h - p - y;
+    int compact = room < 2 * text_line_height(a->tx, app_px(a, th->type_body), 1);
+    info_row(a, c, &y, app_t(a, "admin.offline_void"),
+             void_line(a, v, sizeof v, compact), s->n_void ? th->accent : th->text);
   }
 
   widget_panel(a, L.owed, th->surface);
@@ -464,11 +502,17 @@ static uint64_t tick(app *a, uint64_t now) {
       admw_get(A.w, &A.snap);
       if (first)
         klog_info("admin", "shown: version %s, queue depth %lld, oldest "
-                  "pending %lld s, rejected %lld, owed vouchers %d",
+                  "pending %lld s, rejected %lld, owed vouchers %d, "
+                  "void offline vouchers %lld%s%s%s%s%s",
                   KIOSK_VERSION, (long long)A.snap.queue.depth,
                   (long long)(A.snap.queue.oldest_pending_age_ms / 1000),
                   (long long)A.snap.queue.rejected,
-                  A.snap.n_owed + A.snap.more_owed);
+                  A.snap.n_owed + A.snap.more_owed, (long long)A.snap.n_voided,
+                  A.snap.n_void ? " (latest " : "",
+                  A.snap.n_void ? A.snap.voids[0].voucher_id : "",
+                  A.snap.n_void ? ": " : "",
+                  A.snap.n_void ? A.snap.voids[0].reason : "",
+                  A.snap.n_void ? ")" : "");
       screen_relayout(a); /* the owed vouchers' buttons may have changed */
     }
     if (!A.next_refresh) A.next_refresh = now + REFRESH_MS;

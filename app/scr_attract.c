@@ -6,8 +6,10 @@
 #include <string.h>
 
 #include "app.h"
+#include "engage.h"
 #include "scanw.h"
 #include "screen.h"
+#include "ui.h"
 
 /* The camera preview: pulled from the scanner at most 10 times a second
  * (scan_thread_preview), one streaming texture. */
@@ -64,6 +66,7 @@ static void draw_preview(app *a, SDL_Rect r) {
 static struct {
   SDL_Rect hero; /* scan illustration and title */
   SDL_Rect demo; /* demo cards area, w == 0 when not shown */
+  SDL_Rect banner; /* the central's campaign, w == 0 when none */
   int portrait;
 } L;
 
@@ -72,6 +75,19 @@ static struct {
  * admin-gesture` stands in for the hold; the PIN still guards the screen. */
 #define ADMIN_HOLD_MS 3000
 static uint64_t hold_since;
+
+/* The invitation's only motion: the scan line sweeps the aiming tile down
+ * and back, a step every ANIM_MS (10 fps) over the tile alone
+ * (ui_dirty_rect), so an idle kiosk stays near no CPU. It holds still while
+ * a code is checked, during a session and over the camera's own picture.
+ * Measured by tests/bench/bench_ui.sh. */
+#define ANIM_MS 100
+#define ANIM_STEPS 15 /* one way, 1.5 s */
+static struct {
+  SDL_Rect tile; /* where it was last drawn */
+  int step;
+  uint64_t next_ms;
+} AN = {.step = ANIM_STEPS / 2};
 
 static void layout(app *a) {
   int top = screen_header_layout(a, 0);
@@ -91,6 +107,17 @@ static void layout(app *a) {
     L.demo = show_demo ? (SDL_Rect){half + m / 2, top, a->w - half - m - m / 2,
                                     a->h - top - m}
                        : (SDL_Rect){0, 0, 0, 0};
+  }
+  /* The campaign banner takes the top of the hero column. */
+  const engage *e = engage_get();
+  if (e->campaigns_state == 0 && a->config_state == APP_CONFIG_OK)
+    engage_fetch(a, ENGAGE_TAG_CAMPAIGNS);
+  L.banner = (SDL_Rect){0, 0, 0, 0};
+  if (e->n_campaigns > 0) {
+    int bh = app_px(a, 150), g = app_px(a, a->th.space_m);
+    L.banner = (SDL_Rect){L.hero.x, L.hero.y, L.hero.w, bh};
+    L.hero.y += bh + g;
+    L.hero.h -= bh + g;
   }
   if (!show_demo) return;
   int head = app_px(a, 150);
@@ -172,9 +199,12 @@ static void draw_hero(app *a) {
     int vx = i & 1 ? o.x + o.w - t : o.x, vy = i & 2 ? o.y + o.h - arm : o.y;
     draw_rrect(a->dr, (SDL_Rect){vx, vy, t, arm}, t / 2, th->accent);
   }
-  /* The scan line across the tile. */
-  draw_rrect(a->dr, (SDL_Rect){tile.x + pad / 2, tile.y + frame / 2 - t / 4,
-                               frame - pad, t / 2},
+  /* The scan line across the tile, where the sweep has got to. */
+  AN.tile = tile;
+  int k = AN.step % (2 * ANIM_STEPS);
+  int pos = k <= ANIM_STEPS ? k : 2 * ANIM_STEPS - k;
+  int ly = tile.y + pad / 2 + (frame - pad - t / 2) * pos / ANIM_STEPS;
+  draw_rrect(a->dr, (SDL_Rect){tile.x + pad / 2, ly, frame - pad, t / 2},
              t / 4, (SDL_Color){th->accent.r, th->accent.g, th->accent.b, 200});
 
   y += frame + app_px(a, 64);
@@ -255,9 +285,31 @@ static void draw_demo(app *a) {
   }
 }
 
+/* The first campaign (running ones come first): title, text and whether it
+ * runs now or soon. */
+static void draw_banner(app *a) {
+  const engage *e = engage_get();
+  const theme *th = &a->th;
+  if (!L.banner.w || !e->n_campaigns) return;
+  const engage_campaign *c = &e->campaigns[0];
+  SDL_Rect r = L.banner;
+  draw_card(a->dr, r, app_px(a, th->radius), th->tier[3].from, th->tier[3].to);
+  int p = app_px(a, 36), t = app_px(a, th->type_title), sm = app_px(a, th->type_small);
+  int pw = widget_pill(a, r.x + p, r.y + p * 2 / 3,
+                       app_t(a, c->active ? "campaign.now" : "campaign.soon"),
+                       (SDL_Color){255, 255, 255, 60}, th->tier[3].text, sm);
+  text_draw(a->tx, t, 1, th->tier[3].text, app_pick(a, c->title.zh, c->title.en),
+            r.x + p + pw + app_px(a, 20), r.y + p * 2 / 3 - app_px(a, 4), TEXT_LEFT);
+  text_wrap(a->tx, sm, 0, th->tier[3].muted, app_pick(a, c->body.zh, c->body.en),
+            (SDL_Rect){r.x + p, r.y + p * 2 / 3 + text_line_height(a->tx, t, 1),
+                       r.w - 2 * p, 0},
+            TEXT_LEFT, 1);
+}
+
 static void paint(app *a) {
   screen_background(a);
   screen_header_draw(a, 0);
+  draw_banner(a);
   draw_hero(a);
   draw_demo(a);
   char foot[160];
@@ -279,8 +331,25 @@ static int event(app *a, const SDL_Event *ev) {
   return 0; /* the widget set still sees it */
 }
 
+static int animating(app *a) {
+  return AN.tile.w > 0 && session_state_of(a->ses) == SESSION_IDLE &&
+         !a->demo_loading && !a->has_pending_scan && !scanw_has_preview(a->scan);
+}
+
 static uint64_t tick(app *a, uint64_t now) {
   uint64_t next = UINT64_MAX;
+  if (!animating(a)) {
+    AN.next_ms = 0;
+  } else {
+    if (now >= AN.next_ms) {
+      if (AN.next_ms) {
+        AN.step = (AN.step + 1) % (2 * ANIM_STEPS);
+        ui_dirty_rect(a, AN.tile);
+      }
+      AN.next_ms = now + ANIM_MS;
+    }
+    next = AN.next_ms;
+  }
   if (scanw_has_preview(a->scan)) {
     if (now >= PV.pulled_ms + PREVIEW_MS) {
       PV.pulled_ms = now;

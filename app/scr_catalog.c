@@ -111,7 +111,10 @@ static void draw_card_item(app *a, const catalog_item *it, SDL_Rect r,
   int pressed = wset_is_pressed(&a->ws, id) && !S.moved;
   if (pressed) r.y += app_px(a, 4);
   int rad = app_px(a, th->radius);
-  if (!pressed) draw_shadow(a->dr, r, rad, app_px(a, 14), 90);
+  if (!pressed && th->surface.a == 255)
+    draw_shadow_opaque(a->dr, r, rad, app_px(a, 14), 90);
+  else if (!pressed)
+    draw_shadow(a->dr, r, rad, app_px(a, 14), 90);
   draw_rrect(a->dr, r, rad, pressed ? th->surface_hi : th->surface);
   int p = app_px(a, 20);
   SDL_Rect img = {r.x + p, r.y + p, r.w - 2 * p, r.w * 62 / 100 - p};

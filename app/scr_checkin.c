@@ -6,6 +6,7 @@
 #include <string.h>
 
 #include "app.h"
+#include "engage.h"
 #include "jui.h"
 #include "klog.h"
 #include "screen.h"
@@ -44,9 +45,33 @@ static void layout(app *a) {
   if (!txn_busy(a)) wset_add(&a->ws, "btn-done", S.buttons);
 }
 
+/* The last seven days from the profile (checkin.calendar), today last:
+ * the day of the month in each dot, filled when checked in. */
+static void calendar(app *a, int y) {
+  const theme *th = &a->th;
+  const engage *e = engage_get();
+  int d = app_px(a, 84), gap = app_px(a, 22);
+  int x = a->w / 2 - (7 * d + 6 * gap) / 2;
+  int sm = app_px(a, th->type_small);
+  for (int i = 0; i < 7; i++) {
+    int cx = x + i * (d + gap) + d / 2, on = e->calendar[i].checked_in;
+    if (i == 6) draw_circle(a->dr, cx, y + d / 2, d / 2 + app_px(a, 6), th->text);
+    draw_circle(a->dr, cx, y + d / 2, d / 2, on ? th->accent : th->surface_hi);
+    const char *day = strlen(e->calendar[i].date) == 10 ? e->calendar[i].date + 8 : "";
+    char num[4];
+    snprintf(num, sizeof num, "%s", day[0] == '0' ? day + 1 : day);
+    text_draw(a->tx, sm, 1, on ? th->accent_text : th->text_muted, num, cx,
+              y + d / 2 - text_line_height(a->tx, sm, 1) / 2, TEXT_CENTER);
+  }
+}
+
 /* Seven dots: the days of the current run toward the seventh-day bonus. */
 static void week(app *a, int streak, int y) {
   const theme *th = &a->th;
+  if (engage_get()->has_calendar) {
+    calendar(a, y);
+    return;
+  }
   int n = streak <= 0 ? 0 : (streak - 1) % 7 + 1;
   int d = app_px(a, 64), gap = app_px(a, 28);
   int x = a->w / 2 - (7 * d + 6 * gap) / 2;
@@ -109,10 +134,19 @@ static void paint(app *a) {
     text_draw(a->tx, h2, 1, th->text, line, a->w / 2, y, TEXT_CENTER);
     y += text_line_height(a->tx, h2, 1) + app_px(a, 24);
     week(a, streak, y);
-    y += app_px(a, 64) + app_px(a, 24);
-    y += text_wrap(a->tx, app_px(a, th->type_small), 0, th->text_muted,
-                   app_t(a, "checkin.bonus_hint"), (SDL_Rect){S.text.x, y, S.text.w, 0},
-                   TEXT_CENTER, 1);
+    y += app_px(a, engage_get()->has_calendar ? 84 : 64) + app_px(a, 24);
+    const engage *e = engage_get();
+    const char *hint = app_t(a, "checkin.bonus_hint");
+    if (e->bonus_points > 0 && e->bonus_next_in > 0) {
+      char dd[16], pp[16];
+      snprintf(dd, sizeof dd, "%d", e->bonus_next_in);
+      snprintf(pp, sizeof pp, "%d", e->bonus_points);
+      tmpl_fill(line, sizeof line, app_t(a, "checkin.next_bonus"),
+                (const char *[]){"days", dd, "points", pp, NULL});
+      hint = line;
+    }
+    y += text_wrap(a->tx, app_px(a, th->type_small), 0, th->text_muted, hint,
+                   (SDL_Rect){S.text.x, y, S.text.w, 0}, TEXT_CENTER, 1);
   }
   if (note) {
     y += app_px(a, 24);

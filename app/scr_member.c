@@ -6,12 +6,19 @@
 #include <string.h>
 
 #include "app.h"
+#include "catalog.h"
+#include "engage.h"
+#include "jui.h"
 #include "screen.h"
 #include "tmpl.h"
 
 static struct {
   SDL_Rect greet, card, bday, progress, expiring, benefits, buttons;
+  SDL_Rect engage; /* receipt points, lottery, donations (issue 10) */
+  SDL_Rect recs;
 } L;
+
+static int engage_h(app *a) { return app_px(a, a->th.button_h) * 3 / 4; }
 
 static int greet_h(app *a) {
   return text_line_height(a->tx, app_px(a, a->th.type_h1), 1) +
@@ -21,10 +28,13 @@ static int greet_h(app *a) {
 /* The birthday banner's text column starts after the cake. */
 static int bday_text_x(app *a) { return app_px(a, 40 + 56 + 32); }
 
+/* The right part of the banner holds the gift's button or its status. */
+static int bday_aside(int w) { return w * 36 / 100; }
+
 static int bday_h(app *a, int w) {
   int h2 = app_px(a, a->th.type_title), sm = app_px(a, a->th.type_small);
   int body = text_wrap(a->tx, sm, 0, a->th.text, app_t(a, "member.birthday_body"),
-                       (SDL_Rect){0, 0, w - bday_text_x(a) - app_px(a, 40), 0},
+                       (SDL_Rect){0, 0, w - bday_aside(w) - bday_text_x(a) - app_px(a, 40), 0},
                        TEXT_LEFT, 0);
   return text_line_height(a->tx, h2, 1) + body + app_px(a, 36);
 }
@@ -38,10 +48,35 @@ static int row1_h(app *a, const session_member *m, int avail, int gap) {
   int r1 = avail - gap - benefits;
   if (r1 > app_px(a, 330)) r1 = app_px(a, 330);
   if (r1 < avail / 3) r1 = avail / 3;
+  /* The tier progress needs its bar: benefits give way first. */
+  if (r1 < app_px(a, 270)) r1 = avail - gap < app_px(a, 270) ? avail - gap : app_px(a, 270);
   return r1;
 }
 
+/* 猜你喜欢: the central's picks share the benefits' row, one tappable line
+ * (rec-<item id>) each, as many as fit. */
+static void split_recs(app *a, int gap) {
+  const engage *e = engage_get();
+  if (e->recs_state != 2 || !e->n_recs) return;
+  int half = (L.benefits.w - gap) / 2;
+  L.recs = (SDL_Rect){L.benefits.x + half + gap, L.benefits.y,
+                      L.benefits.w - half - gap, L.benefits.h};
+  L.benefits.w = half;
+  int p = app_px(a, 36), t = app_px(a, a->th.type_title - 6);
+  int y = L.recs.y + p * 2 / 3 + text_line_height(a->tx, t, 1) + app_px(a, 8);
+  int rh = app_px(a, 58);
+  for (int i = 0; i < e->n_recs && y + rh <= L.recs.y + L.recs.h - app_px(a, 8); i++) {
+    char id[48];
+    snprintf(id, sizeof id, "rec-%s", e->recs[i].item_id);
+    wset_add(&a->ws, id, (SDL_Rect){L.recs.x + app_px(a, 16), y,
+                                    L.recs.w - app_px(a, 32), rh});
+    y += rh + app_px(a, 4);
+  }
+}
+
 static void layout(app *a) {
+  if (session_member_of(a->ses) && engage_get()->recs_state == 0)
+    engage_fetch(a, ENGAGE_TAG_RECS);
   const session_member *m = session_member_of(a->ses);
   int top = screen_header_layout(a, 1);
   int mg = app_px(a, a->th.margin), gap = app_px(a, a->th.space_l);
@@ -50,26 +85,31 @@ static void layout(app *a) {
   if (a->h >= a->w) {
     int W = a->w - 2 * mg;
     L.greet = (SDL_Rect){mg, top, W, greet_h(a)};
-    L.card = (SDL_Rect){mg, top + L.greet.h + app_px(a, 16), W, W * 46 / 100};
+    /* In the birthday month the banner and its gift button need room too. */
+    L.card = (SDL_Rect){mg, top + L.greet.h + app_px(a, 16), W,
+                        W * (m && m->birthday ? 40 : 46) / 100};
     int y = L.card.y + L.card.h + gap;
     if (m && m->birthday) {
       L.bday = (SDL_Rect){mg, y, W, bday_h(a, W)};
       y += L.bday.h + gap;
     }
     L.buttons = (SDL_Rect){mg, a->h - mg - bh, W, bh};
-    int avail = L.buttons.y - gap - y;
+    L.engage = (SDL_Rect){mg, L.buttons.y - app_px(a, 24) - engage_h(a), W, engage_h(a)};
+    int avail = L.engage.y - gap - y;
     int r1 = row1_h(a, m, avail, gap);
     int half = (W - gap) / 2;
     L.progress = (SDL_Rect){mg, y, half, r1};
     L.expiring = (SDL_Rect){mg + half + gap, y, W - half - gap, r1};
     L.benefits = (SDL_Rect){mg, y + r1 + gap, W, avail - r1 - gap};
+    split_recs(a, gap);
   } else {
     int lw = (a->w - 2 * mg - gap) * 46 / 100;
     int rx = mg + lw + gap, rw = a->w - mg - rx;
     L.greet = (SDL_Rect){mg, top, lw, greet_h(a)};
     L.buttons = (SDL_Rect){mg, a->h - mg - bh, lw, bh};
+    L.engage = (SDL_Rect){mg, L.buttons.y - app_px(a, 24) - engage_h(a), lw, engage_h(a)};
     int ch = lw * 52 / 100;
-    int room = L.buttons.y - gap - (top + L.greet.h + app_px(a, 16));
+    int room = L.engage.y - gap - (top + L.greet.h + app_px(a, 16));
     if (ch > room) ch = room;
     L.card = (SDL_Rect){mg, top + L.greet.h + app_px(a, 16), lw, ch};
     int y = top;
@@ -83,6 +123,7 @@ static void layout(app *a) {
     L.progress = (SDL_Rect){rx, y, half, r1};
     L.expiring = (SDL_Rect){rx + half + gap, y, rw - half - gap, r1};
     L.benefits = (SDL_Rect){rx, y + r1 + gap, rw, avail - r1 - gap};
+    split_recs(a, gap);
   }
   int bw = (L.buttons.w - 2 * app_px(a, 24)) / 3;
   static const char *ids[3] = {"btn-catalog", "btn-parking", "btn-checkin"};
@@ -90,6 +131,20 @@ static void layout(app *a) {
     wset_add(&a->ws, ids[i],
              (SDL_Rect){L.buttons.x + i * (bw + app_px(a, 24)), L.buttons.y,
                         bw, L.buttons.h});
+  static const char *eids[3] = {"btn-receipt", "btn-lottery", "btn-donate"};
+  for (int i = 0; i < 3; i++)
+    wset_add(&a->ws, eids[i],
+             (SDL_Rect){L.engage.x + i * (bw + app_px(a, 24)), L.engage.y, bw,
+                        L.engage.h});
+  /* The birthday gift, once a year, from the birthday banner. */
+  const engage *e = engage_get();
+  if (L.bday.w && !e->birthday_gift_claimed &&
+      !(e->op == ENGAGE_BIRTHDAY && e->phase == ENGAGE_WAITING)) {
+    int gw = app_px(a, 260), gh = app_px(a, 96);
+    wset_add(&a->ws, "btn-birthday",
+             (SDL_Rect){L.bday.x + L.bday.w - gw - app_px(a, 32),
+                        L.bday.y + (L.bday.h - gh) / 2, gw, gh});
+  }
 }
 
 static const char *tier_label(app *a, const char *code) {
@@ -125,8 +180,11 @@ static void draw_card_block(app *a, const session_member *m) {
   tmpl_number(m->points, pts, sizeof pts);
   int py = r.y + r.h - p * 3 / 4 - dlh;
   int lbl_lh = text_line_height(a->tx, body, 0);
-  text_draw(a->tx, body, 0, tt->muted, app_t(a, "member.points_label"),
-            r.x + p, py - lbl_lh + app_px(a, 16), TEXT_LEFT);
+  /* A short card (landscape, under the engagement row) has no room for
+   * the label between the tier and the number. */
+  if (py - lbl_lh + app_px(a, 16) >= r.y + p * 3 / 4 + text_line_height(a->tx, h2, 1))
+    text_draw(a->tx, body, 0, tt->muted, app_t(a, "member.points_label"),
+              r.x + p, py - lbl_lh + app_px(a, 16), TEXT_LEFT);
   int pw = text_draw(a->tx, disp, 1, tt->text, pts, r.x + p, py, TEXT_LEFT);
   text_draw(a->tx, h2, 1, tt->text, app_t(a, "member.points_unit"),
             r.x + p + pw + app_px(a, 16),
@@ -168,7 +226,7 @@ static void draw_birthday(app *a) {
   int lh = text_line_height(a->tx, h2, 1), lh2 = text_line_height(a->tx, sm, 0);
   int bodyh = text_wrap(a->tx, sm, 0, th->birthday_text,
                         app_t(a, "member.birthday_body"),
-                        (SDL_Rect){0, 0, r.w - bday_text_x(a) - p, 0},
+                        (SDL_Rect){0, 0, r.w - bday_aside(r.w) - bday_text_x(a) - p, 0},
                         TEXT_LEFT, 0);
   int y = r.y + (r.h - lh - bodyh) / 2;
   /* A small cake made of shapes: the font has no emoji. */
@@ -184,7 +242,8 @@ static void draw_birthday(app *a) {
   text_draw(a->tx, h2, 1, th->birthday_text, app_t(a, "member.birthday_title"),
             tx, y, TEXT_LEFT);
   text_wrap(a->tx, sm, 0, th->birthday_text, app_t(a, "member.birthday_body"),
-            (SDL_Rect){tx, y + lh, r.x + r.w - p - tx, lh2}, TEXT_LEFT, 1);
+            (SDL_Rect){tx, y + lh, r.x + r.w - bday_aside(r.w) - p - tx, lh2},
+            TEXT_LEFT, 1);
   (void)lh2;
 }
 
@@ -293,6 +352,54 @@ static void draw_benefits(app *a, const session_member *m) {
   }
 }
 
+static void draw_recs(app *a) {
+  const engage *e = engage_get();
+  const theme *th = &a->th;
+  if (!L.recs.w || L.recs.h < app_px(a, 120)) return;
+  panel(a, L.recs, app_t(a, "recs.title"));
+  int body = app_px(a, th->type_body), sm = app_px(a, th->type_small);
+  for (int i = 0; i < e->n_recs; i++) {
+    char id[48], n[32], line[64];
+    snprintf(id, sizeof id, "rec-%s", e->recs[i].item_id);
+    const widget *w = wset_find(&a->ws, id);
+    if (!w) break;
+    SDL_Rect r = w->r;
+    if (wset_is_pressed(&a->ws, id)) r.y += app_px(a, 4);
+    draw_rrect(a->dr, r, app_px(a, th->radius_small), th->surface_hi);
+    int lh = text_line_height(a->tx, body, 1);
+    tmpl_number(e->recs[i].points, n, sizeof n);
+    tmpl_fill(line, sizeof line, app_t(a, "recs.points"),
+              (const char *[]){"points", n, NULL});
+    int pw = text_draw(a->tx, sm, 1, e->recs[i].affordable ? th->accent : th->text_muted,
+                       line, r.x + r.w - app_px(a, 20),
+                       r.y + (r.h - text_line_height(a->tx, sm, 1)) / 2, TEXT_RIGHT);
+    SDL_Rect clip = {r.x, r.y, r.w - pw - app_px(a, 36), r.h};
+    SDL_RenderSetClipRect(a->ren, &clip);
+    text_draw(a->tx, body, 1, th->text,
+              app_pick(a, e->recs[i].name.zh, e->recs[i].name.en),
+              r.x + app_px(a, 20), r.y + (r.h - lh) / 2, TEXT_LEFT);
+    SDL_RenderSetClipRect(a->ren, NULL);
+  }
+}
+
+/* The birthday claim's progress where its button was. */
+static void birthday_status(app *a) {
+  const engage *e = engage_get();
+  if (!L.bday.w || wset_find(&a->ws, "btn-birthday")) return;
+  const char *k = "engage.birthday.claimed";
+  if (e->op == ENGAGE_BIRTHDAY && e->phase == ENGAGE_WAITING) k = "engage.birthday.waiting";
+  else if (e->op == ENGAGE_BIRTHDAY && e->phase == ENGAGE_DONE)
+    k = e->print == ENGAGE_PRINTING ? "engage.birthday.printing"
+        : e->print == ENGAGE_PRINT_FAILED && e->print_why ? e->print_why
+                                                          : "engage.birthday.done";
+  int sm = app_px(a, a->th.type_small);
+  int w = bday_aside(L.bday.w) - app_px(a, 32);
+  SDL_Rect box = {L.bday.x + L.bday.w - w - app_px(a, 32), 0, w, 0};
+  int h = text_wrap(a->tx, sm, 1, a->th.birthday_text, app_t(a, k), box, TEXT_RIGHT, 0);
+  box.y = L.bday.y + (L.bday.h - h) / 2;
+  text_wrap(a->tx, sm, 1, a->th.birthday_text, app_t(a, k), box, TEXT_RIGHT, 1);
+}
+
 static void paint(app *a) {
   const session_member *m = session_member_of(a->ses);
   screen_background(a);
@@ -303,7 +410,9 @@ static void paint(app *a) {
   draw_birthday(a);
   draw_progress(a, m);
   draw_expiring(a, m);
-  draw_benefits(a, m);
+  if (L.benefits.h >= app_px(a, 120)) draw_benefits(a, m);
+  draw_recs(a);
+  birthday_status(a);
   int px = app_px(a, a->th.type_title);
   widget_button(a, "btn-catalog", app_t(a, "member.catalog"), BUTTON_PRIMARY, px);
   widget_button(a, "btn-parking", app_t(a, "member.parking"), BUTTON_SECONDARY,
@@ -311,9 +420,16 @@ static void paint(app *a) {
   widget_button(a, "btn-checkin",
                 app_t(a, m->checkin_today ? "member.checked_in" : "member.checkin"),
                 BUTTON_SECONDARY, px);
+  int epx = app_px(a, a->th.type_body - (a->lang == APP_EN ? 4 : 0));
+  widget_button(a, "btn-receipt", app_t(a, "engage.btn.receipt"), BUTTON_GHOST, epx);
+  widget_button(a, "btn-lottery", app_t(a, "engage.btn.lottery"), BUTTON_GHOST, epx);
+  widget_button(a, "btn-donate", app_t(a, "engage.btn.donate"), BUTTON_GHOST, epx);
+  widget_button(a, "btn-birthday", app_t(a, "engage.btn.birthday"),
+                BUTTON_PRIMARY, epx);
 }
 
 static void click(app *a, const char *id) {
+  const session_member *m = session_member_of(a->ses);
   if (screen_header_click(a, id)) return;
   if (!strcmp(id, "btn-catalog")) {
     screen_push(a, &scr_catalog);
@@ -324,6 +440,20 @@ static void click(app *a, const char *id) {
     return;
   }
   if (!strcmp(id, "btn-parking")) screen_push(a, &scr_parking);
+  if (engage_busy()) return; /* the birthday gift's answer is on its way */
+  if (!strcmp(id, "btn-receipt")) screen_push(a, &scr_receipt);
+  if (!strcmp(id, "btn-lottery")) screen_push(a, &scr_lottery);
+  if (!strcmp(id, "btn-donate")) screen_push(a, &scr_donate);
+  if (!strncmp(id, "rec-", 4)) {
+    if (catalog_find(a, id + 4)) {
+      jui_select(id + 4);
+      screen_push(a, &scr_item);
+    } else {
+      screen_push(a, &scr_catalog); /* the catalog is still loading */
+    }
+  }
+  if (!strcmp(id, "btn-birthday") && m && !engage_busy())
+    engage_claim(a, ENGAGE_BIRTHDAY, json_pack("{s:s}", "member_id", m->id));
 }
 
 const screen_ops scr_member = {

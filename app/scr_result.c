@@ -42,6 +42,7 @@ static void layout(app *a) {
 
 static const char *title_of(const txn_view *v) {
   int pk = v->kind == OUTBOX_PARKING;
+  if (v->provisional && v->phase == TXN_DONE) return "offline.result.title";
   switch (v->phase) {
   case TXN_NONE:
   case TXN_SAVING:
@@ -59,6 +60,9 @@ static const char *title_of(const txn_view *v) {
 
 static const char *body_of(const txn_view *v) {
   int pk = v->kind == OUTBOX_PARKING;
+  /* A 待确认 slip: what happens to it and to the points. */
+  if (v->provisional && (v->phase == TXN_PRINTING || v->phase == TXN_DONE))
+    return "offline.result.body";
   switch (v->phase) {
   case TXN_NONE:
   case TXN_SAVING:
@@ -82,7 +86,9 @@ static void points_line(app *a, const txn_view *v, char *line, size_t cap) {
   if (v->has_balance) {
     tmpl_number(v->points_charged, n1, sizeof n1);
     tmpl_number(v->points_balance, n2, sizeof n2);
-    tmpl_fill(line, cap, app_t(a, "result.points_line"),
+    tmpl_fill(line, cap,
+              app_t(a, v->provisional ? "offline.result.points_line"
+                                      : "result.points_line"),
               (const char *[]){"points", n1, "balance", n2, NULL});
   } else {
     tmpl_number(v->points, n1, sizeof n1);

@@ -42,6 +42,10 @@ extern const screen_ops scr_result;
 extern const screen_ops scr_checkin;
 extern const screen_ops scr_parking;
 extern const screen_ops scr_admin;
+/* Earning and engagement (issue 10): receipt points, lottery, donations. */
+extern const screen_ops scr_receipt;
+extern const screen_ops scr_lottery;
+extern const screen_ops scr_donate;
 /* Wipes the plate and stay the parking screen holds (the session ended). */
 void scr_parking_forget(void);
 /* Drops the attract screen's camera preview texture (before the renderer). */

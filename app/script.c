@@ -7,7 +7,8 @@
 #include <string.h>
 
 static const char *screens[] = {"attract", "member",  "catalog", "item",
-                                "parking", "result",  "checkin", "admin"};
+                                "parking", "result",  "checkin", "admin",
+                                "receipt", "lottery", "donate"};
 
 int script_screen_valid(const char *name) {
   for (size_t i = 0; i < sizeof screens / sizeof screens[0]; i++)
@@ -52,7 +53,7 @@ static int parse_line(char *line, script_cmd *c, char *why, size_t cap) {
              {"scan", SCRIPT_SCAN}, {"key", SCRIPT_KEY},
              {"type", SCRIPT_TYPE}, {"wait", SCRIPT_WAIT},
              {"expect", SCRIPT_EXPECT}, {"shot", SCRIPT_SHOT},
-             {"quit", SCRIPT_QUIT}};
+             {"quit", SCRIPT_QUIT}, {"drag", SCRIPT_DRAG}};
   size_t i;
   for (i = 0; i < sizeof ops / sizeof ops[0]; i++)
     if (strcmp(line, ops[i].name) == 0) break;
@@ -74,6 +75,28 @@ static int parse_line(char *line, script_cmd *c, char *why, size_t cap) {
     }
     c->x = (int)lx;
     c->y = (int)ly;
+    return 0;
+  }
+  case SCRIPT_DRAG: {
+    long v[5];
+    char *p = rest;
+    int k = 0;
+    for (; k < 5 && *p; k++) {
+      char *tok = p;
+      while (*p && !isspace((unsigned char)*p)) p++;
+      if (*p) *p++ = '\0';
+      while (isspace((unsigned char)*p)) p++;
+      if (parse_long(tok, 0, k < 4 ? 100000 : 60000, &v[k])) break;
+    }
+    if (k < 5 || *p) {
+      snprintf(why, cap, "drag needs five whole numbers: drag X1 Y1 X2 Y2 MS");
+      return -1;
+    }
+    c->x = (int)v[0];
+    c->y = (int)v[1];
+    c->x2 = (int)v[2];
+    c->y2 = (int)v[3];
+    c->ms = v[4];
     return 0;
   }
   case SCRIPT_WAIT:
@@ -99,7 +122,7 @@ static int parse_line(char *line, script_cmd *c, char *why, size_t cap) {
     if (c->op == SCRIPT_EXPECT && !script_screen_valid(rest)) {
       snprintf(why, cap,
                "unknown screen '%s' (attract, member, catalog, item, parking, "
-               "result, checkin, admin)",
+               "result, checkin, admin, receipt, lottery, donate)",
                rest);
       return -1;
     }

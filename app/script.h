@@ -3,6 +3,9 @@
  *
  * One command a line, `#` starts a comment line:
  *   tap X Y        press and release at window pixel X,Y
+ *   drag X1 Y1 X2 Y2 MS
+ *                  press at X1,Y1, move to X2,Y2 over MS milliseconds (a
+ *                  motion event about every 16 ms), release: a finger's swipe
  *   press ID       tap the middle of the widget with that stable id
  *   scan TEXT      TEXT as if the scanner read it (same verification path)
  *   key NAME       an SDL key name: Escape, Return, F1, ...
@@ -31,13 +34,15 @@ typedef enum {
   SCRIPT_EXPECT,
   SCRIPT_SHOT,
   SCRIPT_QUIT,
+  SCRIPT_DRAG,
 } script_op;
 
 typedef struct {
   script_op op;
   int line;
-  int x, y;  /* tap */
-  long ms;   /* wait */
+  int x, y;  /* tap; drag's start */
+  int x2, y2; /* drag's end */
+  long ms;   /* wait; drag's duration */
   char *arg; /* press, scan, key, type, expect, shot */
 } script_cmd;
 

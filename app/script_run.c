@@ -12,6 +12,9 @@ struct script_run {
   script *s;
   int pc;
   uint64_t started_ms; /* when the current command began, 0 = not yet */
+  int drag_down;       /* a drag's button is held */
+  int drag_x, drag_y;  /* where its last event was */
+  uint64_t drag_next;  /* no motion before this: each event wakes the loop */
 };
 
 script_run *script_run_new(script *s) {
@@ -43,6 +46,53 @@ static void push_mouse(app *a, Uint32 type, int x, int y) {
 static void tap(app *a, int x, int y) {
   push_mouse(a, SDL_MOUSEBUTTONDOWN, x, y);
   push_mouse(a, SDL_MOUSEBUTTONUP, x, y);
+}
+
+static void push_motion(app *a, int x, int y, int dx, int dy) {
+  SDL_Event ev;
+  SDL_zero(ev);
+  ev.type = SDL_MOUSEMOTION;
+  ev.motion.windowID = SDL_GetWindowID(a->win);
+  ev.motion.state = SDL_BUTTON_LMASK;
+  ev.motion.x = x;
+  ev.motion.y = y;
+  ev.motion.xrel = dx;
+  ev.motion.yrel = dy;
+  SDL_PushEvent(&ev);
+}
+
+/* A swipe in real time, one motion a frame (16 ms), so the screen sees the
+ * speed a finger had (inertia) and draws every step like it would for one. */
+static int drag(script_run *r, app *a, const script_cmd *c, uint64_t waited,
+                uint64_t *next) {
+  float f = c->ms > 0 ? (float)waited / (float)c->ms : 1.0f;
+  if (f > 1.0f) f = 1.0f;
+  int x = c->x + (int)((float)(c->x2 - c->x) * f);
+  int y = c->y + (int)((float)(c->y2 - c->y) * f);
+  if (!r->drag_down) {
+    r->drag_down = 1;
+    push_mouse(a, SDL_MOUSEBUTTONDOWN, c->x, c->y);
+    r->drag_x = c->x;
+    r->drag_y = c->y;
+    r->drag_next = r->started_ms + 16;
+    *next = r->drag_next;
+    return 0;
+  }
+  if (f < 1.0f && r->started_ms + waited < r->drag_next) {
+    *next = r->drag_next;
+    return 0;
+  }
+  push_motion(a, x, y, x - r->drag_x, y - r->drag_y);
+  r->drag_x = x;
+  r->drag_y = y;
+  if (f < 1.0f) {
+    r->drag_next = r->started_ms + waited + 16;
+    *next = r->drag_next;
+    return 0;
+  }
+  push_mouse(a, SDL_MOUSEBUTTONUP, c->x2, c->y2);
+  r->drag_down = 0;
+  return 1;
 }
 
 static void push_key(app *a, SDL_Keycode key) {
@@ -155,6 +205,8 @@ static int run(script_run *r, app *a, const script_cmd *c, uint64_t now,
   case SCRIPT_QUIT:
     finish(a, 0);
     return 1;
+  case SCRIPT_DRAG:
+    return drag(r, a, c, waited, next);
   }
   return 1;
 }
@@ -174,7 +226,7 @@ uint64_t script_run_step(script_run *r, app *a, uint64_t now_ms) {
     next = now_ms;
     /* Input must be handled (and drawn) before the next command looks. */
     if (c->op == SCRIPT_TAP || c->op == SCRIPT_PRESS || c->op == SCRIPT_KEY ||
-        c->op == SCRIPT_TYPE || c->op == SCRIPT_SCAN)
+        c->op == SCRIPT_TYPE || c->op == SCRIPT_SCAN || c->op == SCRIPT_DRAG)
       break;
   }
   return next;

@@ -13,6 +13,7 @@ struct session {
   uint64_t ending_since_ms;
   char checking_id[MCODE_ID_MAX + 1];
   session_member member;
+  mcode_claims code; /* the scanned code as verified: offline redemption */
 };
 
 session *session_new(uint64_t idle_ms, uint64_t countdown_ms) {
@@ -35,6 +36,7 @@ unsigned session_generation(const session *s) { return s->gen; }
 static void wipe(session *s) {
   sodium_memzero(&s->member, sizeof s->member);
   sodium_memzero(s->checking_id, sizeof s->checking_id);
+  sodium_memzero(&s->code, sizeof s->code);
 }
 
 void session_end(session *s) {
@@ -54,6 +56,7 @@ session_scan_result session_scan(session *s, const char *payload, size_t len,
   session_end(s);
   s->state = SESSION_CHECKING;
   memcpy(s->checking_id, claims->member_id, sizeof s->checking_id);
+  s->code = *claims;
   return SESSION_SCAN_RESOLVE;
 }
 
@@ -199,6 +202,13 @@ uint64_t session_deadline(const session *s, uint64_t now_ms) {
     return now_ms + step;
   }
   return UINT64_MAX;
+}
+
+const mcode_claims *session_code_of(const session *s) {
+  if ((s->state == SESSION_ACTIVE || s->state == SESSION_ENDING) &&
+      !strcmp(s->code.member_id, s->member.id))
+    return &s->code;
+  return NULL;
 }
 
 const session_member *session_member_of(const session *s) {

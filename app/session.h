@@ -109,6 +109,10 @@ int session_refresh(session *s, unsigned gen, const json_t *profile,
 
 /* NULL unless ACTIVE or ENDING. */
 const session_member *session_member_of(const session *s);
+/* The member code that opened the session, as verified (its points and
+ * issued time back an offline redemption, offline.h); NULL unless ACTIVE or
+ * ENDING. */
+const mcode_claims *session_code_of(const session *s);
 
 /* Parses a profile (exposed for tests). */
 int session_parse_member(const json_t *profile, session_member *m, char *msg);

@@ -8,9 +8,12 @@
 
 #include "app.h"
 #include "catalog.h"
+#include "engage.h"
 #include "events.h"
 #include "hbw.h"
 #include "klog.h"
+#include "kvkey.h"
+#include "offline.h"
 #include "prnw.h"
 #include "screen.h"
 #include "sync.h"
@@ -25,6 +28,10 @@ struct txn {
   unsigned cur_seq;
   txn_view cur;
   char printer_uri[CFG_STR_MAX + 32];
+  offline *off;     /* NULL: offline vouchers off (logged at open) */
+  kvkey key;        /* signs them; outlives off */
+  json_t *kconfig;  /* the central's kiosk config, for offline_limits */
+  int hb_wired;     /* the heartbeat reads off's void count */
 };
 
 static txn *of(const app *a) { return a->txn; }
@@ -66,6 +73,21 @@ static void on_print(void *ctx, prnw_result *r) {
   }
 }
 
+/* The kiosk's voucher key and the offline voucher store. Without them the
+ * kiosk still serves, online only (a redemption then queues as before). */
+static void open_offline(app *a, txn *t) {
+  kerr_msg msg = "";
+  int rc = KERR_OK;
+  if (a->opt.demo) kvkey_demo(&t->key);
+  else rc = kvkey_load(a->state_dir, &t->key, msg);
+  if (rc == KERR_OK) rc = offline_open(a->state_dir, &t->key, t->ob, &t->off, msg);
+  if (rc != KERR_OK) {
+    klog_error("txn", "offline vouchers off: %s", msg);
+    kvkey_wipe(&t->key);
+    t->off = NULL;
+  }
+}
+
 int txn_open(app *a, char *msg) {
   txn *t = calloc(1, sizeof *t);
   if (!t) return kerr_set(msg, KERR_NOMEM, "out of memory");
@@ -74,6 +96,7 @@ int txn_open(app *a, char *msg) {
     free(t);
     return rc;
   }
+  open_offline(a, t);
   sync_config sc = {.api = {.base_url = a->central_url,
                             .kiosk_id = a->cfg.kiosk_id,
                             .secret = a->cfg.secret,
@@ -108,12 +131,23 @@ void txn_close(app *a) {
   if (!t) return;
   sync_stop(t->sw);
   prnw_stop(t->pw);
+  offline_close(t->off); /* after the workers whose events settle it */
   outbox_close(t->ob);
+  kvkey_wipe(&t->key);
+  json_decref(t->kconfig);
   free(t);
   a->txn = NULL;
 }
 
 outbox *txn_outbox(const app *a) { return of(a) ? of(a)->ob : NULL; }
+struct offline *txn_offline(const app *a) { return of(a) ? of(a)->off : NULL; }
+
+void txn_kiosk_config(app *a, const json_t *config) {
+  txn *t = of(a);
+  if (!t || !json_is_object(config)) return;
+  json_decref(t->kconfig);
+  t->kconfig = json_deep_copy(config);
+}
 struct prnw *txn_printer(const app *a) { return of(a) ? of(a)->pw : NULL; }
 const char *txn_printer_uri(const app *a) {
   return of(a) ? of(a)->printer_uri : NULL;
@@ -157,20 +191,69 @@ static int start(app *a, outbox_kind kind, const char *body, int64_t points) {
   return KERR_OK;
 }
 
+/* Signs an offline voucher for this redemption when the mall's rules allow
+ * it (offline.h): 1 with *ov and *balance (what the slip says is left) set,
+ * else 0 and the plain body is queued. Before queuing: the body is fixed
+ * once queued. */
+static int offline_try(app *a, const catalog_item *it, int qty, int64_t points,
+                       offline_voucher *ov, int64_t *balance) {
+  txn *t = of(a);
+  const mcode_claims *mc = session_code_of(a->ses);
+  if (!t || !t->off || !mc) return 0;
+  offline_policy pol;
+  offline_policy_from_config(t->kconfig, a->cfg.offline_items, &pol);
+  offline_request rq = {.member = mc, .item_id = it->id, .item_offline = it->offline,
+                        .quantity = qty, .points = points};
+  offline_verdict verdict = OFFLINE_MODE_OFF;
+  int64_t queued = 0;
+  kerr_msg msg = "";
+  int rc = outbox_pending_points_for_member(t->ob, mc->member_id, mc->issued * 1000,
+                                            &queued, msg);
+  if (rc == KERR_OK)
+    rc = offline_issue(t->off, &pol, &rq, (int64_t)time(NULL), &verdict, ov, msg);
+  if (rc != KERR_OK) {
+    klog_warn("txn", "no offline voucher: %s", msg);
+    return 0;
+  }
+  if (verdict != OFFLINE_ALLOWED) {
+    klog_info("txn", "no offline voucher: %s", offline_verdict_str(verdict));
+    return 0;
+  }
+  *balance = mc->points - queued - points;
+  return 1;
+}
+
 int txn_redeem(app *a, const char *item_id, int qty) {
   const session_member *m = session_member_of(a->ses);
   const catalog_item *it = catalog_find(a, item_id);
   if (!m || !it || qty < 1) return KERR_INVALID;
-  json_t *b = json_pack("{s:s, s:s, s:i}", "member_id", m->id, "item_id",
-                        item_id, "quantity", qty);
-  char *body = b ? json_dumps(b, JSON_COMPACT) : NULL;
-  json_decref(b);
-  if (!body) return KERR_NOMEM;
-  int rc = start(a, OUTBOX_REDEMPTION, body, catalog_price(it, m->tier) * qty);
+  int64_t points = catalog_price(it, m->tier) * qty, balance = 0;
+  offline_voucher ov;
+  memset(&ov, 0, sizeof ov);
+  int off = offline_try(a, it, qty, points, &ov, &balance);
+  char *body = NULL;
+  if (!off) {
+    json_t *b = json_pack("{s:s, s:s, s:i}", "member_id", m->id, "item_id",
+                          item_id, "quantity", qty);
+    body = b ? json_dumps(b, JSON_COMPACT) : NULL;
+    json_decref(b);
+    if (!body) return KERR_NOMEM;
+  }
+  int rc = start(a, OUTBOX_REDEMPTION, off ? ov.body : body, points);
   free(body);
   txn_view *v = &of(a)->cur;
   snprintf(v->item_id, sizeof v->item_id, "%s", item_id);
   v->qty = qty;
+  if (off && rc == KERR_OK) {
+    snprintf(v->offline_code, sizeof v->offline_code, "%s", ov.code);
+    v->offline_expires = ov.expires_at;
+    v->offline_balance = balance;
+  } else if (off) {
+    kerr_msg msg = "";
+    if (offline_discard(of(a)->off, ov.code, msg) != KERR_OK)
+      klog_warn("txn", "offline voucher not discarded: %s", msg);
+  }
+  offline_voucher_free(&ov);
   klog_info("txn", "redemption of %d x %s queued for the central", qty, item_id);
   return rc;
 }
@@ -273,7 +356,8 @@ static void parked(app *a, txn_view *v, const sync_event *ev, int here) {
 
 /* The slip's words come from print.po; the facts from the central's answer
  * and the catalog. */
-static char *voucher_json(app *a, const char *item_id, const json_t *ack) {
+static char *voucher_json(app *a, const char *item_id, const json_t *ack,
+                          int pending) {
   const json_t *vo = json_object_get(ack, "voucher");
   const session_member *m = session_member_of(a->ses);
   const catalog_item *it = catalog_find(a, item_id);
@@ -300,11 +384,71 @@ static char *voucher_json(app *a, const char *item_id, const json_t *ack) {
       json_string_value(json_object_get(pick, "zh")) ? json_string_value(json_object_get(pick, "zh")) : "",
       "pickup_en",
       json_string_value(json_object_get(pick, "en")) ? json_string_value(json_object_get(pick, "en")) : "",
-      "expires_at", until, "kiosk_id", a->cfg.kiosk_id, "time", when, "pending", 0,
+      "expires_at", until, "kiosk_id", a->cfg.kiosk_id, "time", when, "pending", pending,
       "reprint", 0);
   char *s = j ? json_dumps(j, JSON_COMPACT) : NULL;
   json_decref(j);
   return s;
+}
+
+/* No answer in time (or the central unreachable): the kiosk-signed voucher
+ * queued with the redemption prints now, marked 待确认 (pending). The
+ * central confirms or voids that same code once the queue drains. */
+static void provisional(app *a, txn_view *v) {
+  txn *t = of(a);
+  if (!session_member_of(a->ses) || v->gen != session_generation(a->ses)) {
+    v->phase = TXN_QUEUED; /* nobody to hand a slip to */
+    return;
+  }
+  int64_t left = v->offline_balance > 0 ? v->offline_balance : 0;
+  json_t *ack = json_pack("{s:{s:s, s:I}, s:I, s:I}", "voucher", "code",
+                          v->offline_code, "expires_at", (json_int_t)v->offline_expires,
+                          "points_charged", (json_int_t)v->points, "points_balance",
+                          (json_int_t)left);
+  char *json = ack ? voucher_json(a, v->item_id, ack, 1) : NULL;
+  json_decref(ack);
+  char txn_id[32];
+  snprintf(txn_id, sizeof txn_id, "%" PRId64, v->txn_id);
+  int rc = json ? prnw_submit(t->pw, v->offline_code, txn_id, v->member_id, json, 1)
+                : KERR_NOMEM;
+  free(json);
+  if (rc != KERR_OK) {
+    klog_error("txn", "provisional voucher not handed to the printer: %s; "
+               "queued until online", kerr_str(rc));
+    v->phase = TXN_QUEUED;
+    return;
+  }
+  kerr_msg msg = "";
+  if (offline_mark_provisional(t->off, v->offline_code, msg) != KERR_OK)
+    klog_error("txn", "provisional voucher not recorded: %s", msg);
+  snprintf(v->voucher_code, sizeof v->voucher_code, "%s", v->offline_code);
+  v->points_charged = v->points;
+  v->points_balance = left;
+  v->has_balance = 1;
+  v->provisional = 1;
+  v->phase = TXN_PRINTING;
+  klog_info("txn", "redemption %" PRId64 " provisional: offline voucher printing "
+            "as pending", v->txn_id);
+}
+
+/* A final answer to a redemption that carried an offline voucher: the store
+ * records it (confirmed, or void with the reason). 1 when its slip already
+ * went out 待确认: nothing prints again (the journal holds that slip under
+ * the same code and would refuse other content). */
+static int settle(app *a, const sync_event *ev) {
+  txn *t = of(a);
+  offline_entry e;
+  kerr_msg msg = "";
+  if (!t->off || ev->kind != OUTBOX_REDEMPTION) return 0;
+  int rc = offline_settle(t->off, ev, &e, msg);
+  if (rc == KERR_NOT_FOUND) return 0;
+  if (rc != KERR_OK) {
+    klog_error("txn", "offline voucher of redemption %" PRId64 ": %s", ev->txn_id, msg);
+    return 0;
+  }
+  klog_info("txn", "offline voucher %s %s%s", e.voucher_id, offline_state_name(e.state),
+            e.provisional ? " (its slip printed pending)" : "");
+  return e.provisional;
 }
 
 /* An accepted redemption: the voucher is owed at once and printed while the
@@ -324,7 +468,7 @@ static void redeemed(app *a, txn_view *v, const sync_event *ev, int here) {
   char txn_id[32];
   snprintf(txn_id, sizeof txn_id, "%" PRId64, ev->txn_id);
   const char *item = json_string_value(json_object_get(ev->body, "item_id"));
-  char *json = voucher_json(a, item ? item : v->item_id, ev->body);
+  char *json = voucher_json(a, item ? item : v->item_id, ev->body, 0);
   int rc = json ? prnw_submit(t->pw, code, txn_id, ev->member_id, json, here)
                 : KERR_NOMEM;
   free(json);
@@ -356,9 +500,16 @@ static void handle_sync(app *a, sync_event *ev) {
         v->phase = TXN_FAILED;
         v->why = "result.error.save";
         klog_error("txn", "transaction not saved: %s", ev->msg);
+        kerr_msg msg = "";
+        if (v->offline_code[0] && t->off &&
+            offline_discard(t->off, v->offline_code, msg) != KERR_OK)
+          klog_warn("txn", "offline voucher not discarded: %s", msg);
+        v->offline_code[0] = '\0';
       } else {
         v->txn_id = ev->txn_id;
         v->phase = TXN_WAITING;
+        /* The deadline passed while the disk was writing. */
+        if (v->offline_code[0] && app_now_ms() >= v->deadline_ms) provisional(a, v);
       }
     } else if ((uintptr_t)ev->user == t->cur_seq && ev->rc == KERR_OK) {
       v->txn_id = ev->txn_id; /* the deadline passed before the disk answered */
@@ -376,7 +527,8 @@ static void handle_sync(app *a, sync_event *ev) {
               outbox_kind_name(ev->kind), ev->txn_id, ev->status,
               here ? "" : ", member no longer waiting");
     if (ev->kind == OUTBOX_REDEMPTION) {
-      redeemed(a, v, ev, here);
+      int printed = settle(a, ev);
+      if (!printed && !(mine && v->provisional)) redeemed(a, v, ev, here);
     } else if (ev->kind == OUTBOX_PARKING) {
       parked(a, v, ev, here);
     } else if (here && ev->kind == OUTBOX_CHECKIN) {
@@ -391,6 +543,7 @@ static void handle_sync(app *a, sync_event *ev) {
     if (mine) app_refresh_member(a);
     break;
   case SYNC_REJECTED:
+    settle(a, ev);
     klog_info("txn", "%s %" PRId64 " rejected: %s (%s)", outbox_kind_name(ev->kind),
               ev->txn_id, ev->error_code, ev->msg);
     if (here) {
@@ -404,8 +557,11 @@ static void handle_sync(app *a, sync_event *ev) {
     klog_info("txn", "%s %" PRId64 " not delivered yet (%s), retry in %ld ms",
               outbox_kind_name(ev->kind), ev->txn_id, ev->msg, ev->retry_in_ms);
     if (mine) v->retrying = 1;
+    /* The central is unreachable: no use waiting for the deadline. */
+    if (here && v->phase == TXN_WAITING && v->offline_code[0]) provisional(a, v);
     break;
   case SYNC_DEAD:
+    settle(a, ev);
     klog_error("txn", "%s %" PRId64 " given up: %s", outbox_kind_name(ev->kind),
                ev->txn_id, ev->msg);
     if (here) {
@@ -429,6 +585,7 @@ static void handle_print(app *a, const prnw_result *r) {
               r->msg, r->journaled ? "; kept in the print journal" : "");
   /* The heartbeat reports what the printer did last. */
   if (r->print) hbw_set_printer(a->hb, r->rc == KERR_OK ? PRNW_OK : r->fault, r->near_end);
+  engage_printed(a, r->code, r->rc, prnw_fault_msgid(r->fault)); /* its slips */
   if (!mine) return;
   if (r->rc == KERR_OK) {
     v->phase = TXN_DONE;
@@ -466,7 +623,27 @@ uint64_t txn_tick(app *a, uint64_t now) {
   txn *t = of(a);
   if (!t) return UINT64_MAX;
   txn_view *v = &t->cur;
-  if ((v->phase == TXN_SAVING || v->phase == TXN_WAITING) && now >= v->deadline_ms) {
+  if (!t->hb_wired && a->hb) {
+    hbw_set_offline(a->hb, t->off); /* started after txn_open */
+    t->hb_wired = 1;
+  }
+  if (v->offline_code[0] && (v->phase == TXN_SAVING || v->phase == TXN_WAITING) &&
+      now >= v->deadline_ms) {
+    /* SAVING: SYNC_QUEUED goes provisional once the redemption is durable;
+     * a disk that takes another deadline to answer gets today's words. */
+    if (v->phase == TXN_SAVING &&
+        now >= v->deadline_ms + (uint64_t)a->cfg.online_deadline_ms) {
+      klog_info("txn", "redemption: not saved within %d ms, queued until online",
+                2 * a->cfg.online_deadline_ms);
+      v->phase = TXN_QUEUED;
+      screen_relayout(a);
+    } else if (v->phase == TXN_WAITING) {
+      klog_info("txn", "redemption: no answer within %d ms, offline voucher",
+                a->cfg.online_deadline_ms);
+      provisional(a, v);
+      screen_relayout(a);
+    }
+  } else if ((v->phase == TXN_SAVING || v->phase == TXN_WAITING) && now >= v->deadline_ms) {
     klog_info("txn", "%s: no answer within %d ms, queued until online",
               outbox_kind_name(v->kind), a->cfg.online_deadline_ms);
     v->phase = TXN_QUEUED;

@@ -11,6 +11,8 @@
  *          v
  *       WAITING --SYNC_REJECTED--> REJECTED (reason; nothing prints)
  *          |   \--deadline (cfg offline.deadline_ms)--> QUEUED
+ *          |   \--deadline or SYNC_RETRYING, with an offline voucher
+ *          |       (offline.h) --> PRINTING provisional (待确认 slip)
  *          | SYNC_ACKED              (confirmed once online; an answer that
  *          v                          still comes while the member is here
  *       PRINTING (redemption)         is taken as if it came in time)
@@ -22,13 +24,21 @@
  * One transaction is on screen at a time (txn_view); answers for others
  * (earlier sessions, recovered from the queue at start) are logged, and an
  * accepted redemption's voucher is then only owed in the print journal for
- * the service desk, never printed to nobody. txn_open() fails only on what
+ * the service desk, never printed to nobody.
+ *
+ * Offline vouchers: a redemption of an offline-redeemable item within the
+ * mall's limits is signed by the kiosk before it is queued (offline_issue);
+ * when the central does not answer in time the same code prints as a
+ * provisional slip (pending, 待确认) and SYNC_ACKED later prints nothing
+ * more; a refusal voids it (offline_settle), listed on the admin screen.
+ * txn_open() fails only on what
  * makes the kiosk useless (state dir unusable); the caller reports it.
  */
 #ifndef TXN_H
 #define TXN_H
 
 #include <SDL.h>
+#include <jansson.h>
 #include <stdint.h>
 
 #include "kerr.h"
@@ -67,6 +77,10 @@ typedef struct {
   char plate[32];   /* parking */
   int hours, free_hours_used;
   int retrying;     /* the central was not reached yet */
+  char offline_code[256]; /* the kiosk-signed voucher queued with it, or "" */
+  int64_t offline_expires;
+  int64_t offline_balance; /* the code's points minus queued, minus this */
+  int provisional;  /* its slip went out 待确认 (pending) */
   uint64_t started_ms, deadline_ms;
 } txn_view;
 
@@ -100,6 +114,11 @@ uint64_t txn_tick(app *a, uint64_t now_ms);
 /* For the admin screen's worker (scr_admin.c): the queue (thread-safe), the
  * printer worker and the printer's URI; NULL when not open. */
 outbox *txn_outbox(const app *a);
+/* The offline voucher store (thread-safe), NULL when it could not open. */
+struct offline *txn_offline(const app *a);
+/* GET /v1/kiosk/config's body (copied): its offline_limits bound offline
+ * redemption; until one is seen the central's defaults apply. */
+void txn_kiosk_config(app *a, const json_t *config);
 struct prnw *txn_printer(const app *a);
 const char *txn_printer_uri(const app *a);
 

@@ -6,10 +6,16 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <time.h>
 
 #include "klog.h"
 #include "script_run.h"
 #include "sdnotify.h"
+
+/* The pending partial redraw (ui_dirty_rect), and whether the renderer
+ * keeps its pixels between presents so one is possible at all. */
+static SDL_Rect partial;
+static int has_partial, can_partial;
 
 static void update_size(app *a) {
   SDL_GetRendererOutputSize(a->ren, &a->w, &a->h);
@@ -53,6 +59,7 @@ int ui_open(app *a, char *msg) {
   SDL_GetRendererInfo(a->ren, &info);
   klog_info("ui", "video %s, renderer %s, %dx%d", drv ? drv : "?", info.name,
             a->w, a->h);
+  can_partial = !strcmp(info.name, "software");
   return KERR_OK;
 }
 
@@ -86,13 +93,108 @@ static void dump_widgets(app *a) {
   if (fclose(f) == 0) rename(tmp, path);
 }
 
+/* KIOSK_FRAME_STATS=FILE: every frame's render time (draw + present), by
+ * screen, and how often the loop woke up; written at exit as
+ *   frames SCREEN|all N p50 MS p95 MS p99 MS max MS
+ *   frames_cpu SCREEN|all N p50 MS ...   (the UI thread's CPU time)
+ *   wakeups N seconds S per_second W
+ * for the bench (tests/bench/bench_ui.sh). The CPU figure stays honest on a
+ * loaded machine where wall time also counts waiting for a core. Unset, it
+ * costs one branch a frame. */
+#define FS_SCREENS 16
+static struct {
+  const char *path;
+  const char *name[FS_SCREENS];
+  float *ms[FS_SCREENS][2]; /* wall, cpu */
+  size_t n[FS_SCREENS], cap[FS_SCREENS];
+  uint64_t wakeups, since_ms;
+} FS;
+
+static double cpu_ms(void) {
+  struct timespec ts;
+  clock_gettime(CLOCK_THREAD_CPUTIME_ID, &ts);
+  return (double)ts.tv_sec * 1000.0 + (double)ts.tv_nsec / 1e6;
+}
+
+static void fs_add(const char *screen, float wall, float cpu) {
+  int i = 0;
+  while (i < FS_SCREENS && FS.name[i] && strcmp(FS.name[i], screen)) i++;
+  if (i == FS_SCREENS) return;
+  FS.name[i] = screen; /* the screen_ops' static name */
+  if (FS.n[i] == FS.cap[i]) {
+    size_t cap = FS.cap[i] ? FS.cap[i] * 2 : 1024;
+    for (int k = 0; k < 2; k++) {
+      float *p = realloc(FS.ms[i][k], cap * sizeof *p);
+      if (!p) return;
+      FS.ms[i][k] = p;
+    }
+    FS.cap[i] = cap;
+  }
+  FS.ms[i][0][FS.n[i]] = wall;
+  FS.ms[i][1][FS.n[i]++] = cpu;
+}
+
+static int fs_cmp(const void *x, const void *y) {
+  float a = *(const float *)x, b = *(const float *)y;
+  return (a > b) - (a < b);
+}
+
+static void fs_line(FILE *f, const char *what, const char *name, float *v,
+                    size_t n) {
+  if (!n) return;
+  qsort(v, n, sizeof *v, fs_cmp);
+  fprintf(f, "%s %s %zu p50 %.2f p95 %.2f p99 %.2f max %.2f\n", what, name, n,
+          v[(n - 1) * 50 / 100], v[(n - 1) * 95 / 100], v[(n - 1) * 99 / 100],
+          v[n - 1]);
+}
+
+static void fs_write(void) {
+  if (!FS.path) return;
+  FILE *f = fopen(FS.path, "w");
+  if (!f) klog_warn("ui", "KIOSK_FRAME_STATS %s: %s", FS.path, strerror(errno));
+  size_t total = 0;
+  for (int i = 0; i < FS_SCREENS; i++) total += FS.n[i];
+  float *all = f && total ? malloc(total * sizeof *all) : NULL;
+  for (int k = 0; f && k < 2; k++) {
+    const char *what = k ? "frames_cpu" : "frames";
+    size_t off = 0;
+    for (int i = 0; i < FS_SCREENS && FS.name[i]; i++) {
+      if (all) memcpy(all + off, FS.ms[i][k], FS.n[i] * sizeof *all);
+      off += FS.n[i];
+      fs_line(f, what, FS.name[i], FS.ms[i][k], FS.n[i]);
+    }
+    if (all) fs_line(f, what, "all", all, total);
+  }
+  if (f) {
+    double secs = (double)(app_now_ms() - FS.since_ms) / 1000.0;
+    fprintf(f, "wakeups %llu seconds %.1f per_second %.2f\n",
+            (unsigned long long)FS.wakeups, secs,
+            secs > 0 ? (double)FS.wakeups / secs : 0.0);
+    if (fclose(f) != 0) klog_warn("ui", "KIOSK_FRAME_STATS %s: write failed", FS.path);
+  }
+  free(all);
+  for (int i = 0; i < FS_SCREENS; i++) {
+    free(FS.ms[i][0]);
+    free(FS.ms[i][1]);
+  }
+  memset(&FS, 0, sizeof FS);
+}
+
 static void frame(app *a) {
   uint64_t t0 = app_now_ms();
+  Uint64 c0 = FS.path ? SDL_GetPerformanceCounter() : 0;
+  double u0 = FS.path ? cpu_ms() : 0;
   app_draw(a);
   SDL_RenderPresent(a->ren);
+  if (FS.path)
+    fs_add(screen_name(a),
+           (float)((double)(SDL_GetPerformanceCounter() - c0) * 1000.0 /
+                   (double)SDL_GetPerformanceFrequency()),
+           (float)(cpu_ms() - u0));
   klog_debug("ui", "frame %d on %s: %llu ms", a->frames + 1, screen_name(a),
              (unsigned long long)(app_now_ms() - t0));
   a->dirty = 0;
+  has_partial = 0;
   a->frames++;
   dump_widgets(a);
   if (a->frames == 1) {
@@ -107,7 +209,48 @@ static void frame(app *a) {
   }
 }
 
+void ui_dirty_rect(app *a, SDL_Rect r) {
+  if (!can_partial || a->dirty) {
+    a->dirty = 1;
+    return;
+  }
+  if (has_partial) SDL_UnionRect(&partial, &r, &r);
+  partial = r;
+  has_partial = 1;
+}
+
+/* The top screen drawn again inside the clip only, then just that part of
+ * the window surface updated: the software renderer skips clipped pixels,
+ * so the cost follows the area. Overlays (toast, idle countdown) are not
+ * clipped by screen: with one showing, a whole frame is drawn. */
+static void partial_frame(app *a) {
+  const screen_ops *s = screen_top(a);
+  has_partial = 0;
+  if (!s || !s->draw || a->toast[0] ||
+      session_state_of(a->ses) == SESSION_ENDING) {
+    frame(a);
+    return;
+  }
+  Uint64 c0 = FS.path ? SDL_GetPerformanceCounter() : 0;
+  double u0 = FS.path ? cpu_ms() : 0;
+  SDL_RenderSetClipRect(a->ren, &partial);
+  s->draw(a);
+  SDL_RenderSetClipRect(a->ren, NULL);
+  SDL_RenderFlush(a->ren);
+  SDL_UpdateWindowSurfaceRects(a->win, &partial, 1);
+  if (FS.path)
+    fs_add("partial",
+           (float)((double)(SDL_GetPerformanceCounter() - c0) * 1000.0 /
+                   (double)SDL_GetPerformanceFrequency()),
+           (float)(cpu_ms() - u0));
+}
+
 int ui_run(app *a) {
+  const char *fs = getenv("KIOSK_FRAME_STATS");
+  if (fs && *fs) {
+    FS.path = fs;
+    FS.since_ms = app_now_ms();
+  }
   while (!a->quit) {
     uint64_t now = app_now_ms();
     uint64_t deadline = app_tick(a, now);
@@ -117,6 +260,7 @@ int ui_run(app *a) {
       if (a->quit) break;
     }
     if (a->dirty) frame(a);
+    else if (has_partial) partial_frame(a);
     now = app_now_ms();
     /* A loop that stops passing here stops the pings: systemd restarts a
      * hung UI. The wait is capped so an idle loop still wakes for them. */
@@ -126,13 +270,16 @@ int ui_run(app *a) {
                   : deadline - now > 60000 ? 60000
                                            : (int)(deadline - now);
     SDL_Event ev;
-    if (SDL_WaitEventTimeout(&ev, timeout)) {
+    int got = SDL_WaitEventTimeout(&ev, timeout);
+    FS.wakeups++;
+    if (got) {
       do {
         if (app_handle_event(a, &ev)) a->dirty = 1;
       } while (!a->quit && SDL_PollEvent(&ev));
     }
   }
   sdnotify_stopping(); /* the queue is flushed by app_close() next */
+  fs_write();
   return a->exit_code;
 }
 

@@ -20,6 +20,13 @@
 int ui_open(app *a, char *msg);
 void ui_close(app *a);
 int ui_run(app *a);
+/* Asks for r alone to be drawn again (a small animation), without marking
+ * the whole frame dirty. With the software renderer the next pass redraws
+ * the top screen clipped to r and updates only r on the window; other
+ * renderers (whose back buffer is lost at present) draw a whole frame. A
+ * dirty frame takes the request with it. For screens that set no clip
+ * rectangle of their own (the attract screen). */
+void ui_dirty_rect(app *a, SDL_Rect r);
 /* Draws the current frame and writes it as PNG (parent folders created). */
 int ui_shot(app *a, const char *path, char *msg);
 

@@ -43,6 +43,23 @@ static void every_command_parses(void **state) {
   script_free(s);
 }
 
+static void drag_takes_two_points_and_a_duration(void **state) {
+  (void)state;
+  script *s = NULL;
+  kerr_msg msg = "";
+  assert_int_equal(
+      script_parse_text("d.script", "drag 540 1700 540 700 300\n", &s, msg), 0);
+  assert_int_equal(s->n, 1);
+  assert_int_equal(s->cmds[0].op, SCRIPT_DRAG);
+  assert_int_equal(s->cmds[0].x, 540);
+  assert_int_equal(s->cmds[0].y, 1700);
+  assert_int_equal(s->cmds[0].x2, 540);
+  assert_int_equal(s->cmds[0].y2, 700);
+  assert_int_equal(s->cmds[0].ms, 300);
+  assert_null(s->cmds[0].arg);
+  script_free(s);
+}
+
 static void expect_bad(const char *text, const char *want) {
   script *s = NULL;
   kerr_msg msg = "";
@@ -64,6 +81,10 @@ static void bad_lines_name_file_and_line(void **state) {
   expect_bad("press a b\n", "bad.script:1: press needs one word");
   expect_bad("scan\n", "bad.script:1: scan needs text");
   expect_bad("quit now\n", "bad.script:1: quit takes nothing after it");
+  expect_bad("drag 1 2 3 4\n", "bad.script:1: drag needs five whole numbers");
+  expect_bad("drag 1 2 3 4 5 6\n", "bad.script:1: drag needs five whole numbers");
+  expect_bad("drag 1 2 x 4 5\n", "bad.script:1: drag needs five whole numbers");
+  expect_bad("drag 1 2 3 4 -5\n", "bad.script:1: drag needs five whole numbers");
 }
 
 static void every_screen_name_is_known(void **state) {
@@ -85,6 +106,7 @@ static void missing_file_is_an_error(void **state) {
 int main(void) {
   const struct CMUnitTest tests[] = {
       cmocka_unit_test(every_command_parses),
+      cmocka_unit_test(drag_takes_two_points_and_a_duration),
       cmocka_unit_test(bad_lines_name_file_and_line),
       cmocka_unit_test(every_screen_name_is_known),
       cmocka_unit_test(missing_file_is_an_error),

@@ -68,6 +68,20 @@ static void good_code_and_profile_make_an_active_session(void **state) {
   session_free(s);
 }
 
+/* Offline redemption rests on the code's own points and issued time. */
+static void the_verified_code_is_kept_until_the_session_ends(void **state) {
+  (void)state;
+  session *s = active(1000);
+  const mcode_claims *c = session_code_of(s);
+  assert_non_null(c);
+  assert_string_equal(c->member_id, "M100003");
+  assert_int_equal(c->points, 12800);
+  assert_int_equal(c->issued, NOW);
+  session_end(s);
+  assert_null(session_code_of(s));
+  session_free(s);
+}
+
 static void refused_codes_keep_the_session_idle(void **state) {
   (void)state;
   session *s = session_new(45000, 10000);
@@ -179,6 +193,7 @@ int main(void) {
   crypto_sign_keypair(pk, sk);
   const struct CMUnitTest tests[] = {
       cmocka_unit_test(good_code_and_profile_make_an_active_session),
+      cmocka_unit_test(the_verified_code_is_kept_until_the_session_ends),
       cmocka_unit_test(refused_codes_keep_the_session_idle),
       cmocka_unit_test(idle_member_gets_a_countdown_then_is_wiped),
       cmocka_unit_test(a_touch_cancels_the_countdown),
