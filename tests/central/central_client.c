@@ -3,10 +3,16 @@
 
 #include "central_client.h"
 
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <cmocka.h>
+
 #include <curl/curl.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <ftw.h>
+#include <pthread.h>
 #include <signal.h>
 #include <sodium.h>
 #include <stdio.h>
@@ -279,4 +285,96 @@ int central_client_run(const char *const *argv, char *out, size_t cap) {
   while (waitpid(pid, &status, 0) < 0 && errno == EINTR) {
   }
   return WIFEXITED(status) ? WEXITSTATUS(status) : 128 + WTERMSIG(status);
+}
+
+central_resp central_client_call(central_client_ctx *c, const char *method,
+                                 const char *path, const char *body,
+                                 const char *key) {
+  central_req_opts o = {.idem_key = key, .clock_offset = c->clock_offset};
+  central_resp r;
+  assert_int_equal(central_client_request(c->srv, method, path, body,
+                                          body ? strlen(body) : 0, &o, &r),
+                   0);
+  return r;
+}
+
+central_resp central_client_change(central_client_ctx *c, const char *path,
+                                   const char *body) {
+  char key[32];
+  snprintf(key, sizeof key, "%s%d", c->key_prefix, ++c->key_no);
+  return central_client_call(c, "POST", path, body, key);
+}
+
+void central_client_expect_error(central_resp *r, long status,
+                                 const char *code) {
+  if (r->status != status || strcmp(central_client_error(r), code) != 0)
+    fprintf(stderr, "got %ld %s\n", r->status, r->body ? r->body : "");
+  assert_int_equal(r->status, status);
+  assert_string_equal(central_client_error(r), code);
+  central_client_resp_free(r);
+}
+
+json_int_t central_client_num(json_t *obj, const char *key) {
+  assert_true(json_is_integer(json_object_get(obj, key)));
+  return json_integer_value(json_object_get(obj, key));
+}
+
+json_int_t central_client_balance(central_client_ctx *c, const char *member) {
+  char path[64];
+  central_resp r;
+  json_int_t b;
+  snprintf(path, sizeof path, "/v1/members/%s", member);
+  r = central_client_call(c, "GET", path, NULL, NULL);
+  assert_int_equal(r.status, 200);
+  b = central_client_num(r.json, "points");
+  central_client_resp_free(&r);
+  return b;
+}
+
+void central_client_demo_code(central_client_ctx *c, const char *shop,
+                              const char *no, char *out, size_t cap) {
+  central_resp r =
+      central_client_call(c, "GET", "/v1/demo/receipts", NULL, NULL);
+  size_t i;
+  json_t *it;
+  out[0] = '\0';
+  assert_int_equal(r.status, 200);
+  json_array_foreach(json_object_get(r.json, "receipts"), i, it) {
+    if (strcmp(json_string_value(json_object_get(it, "shop_id")), shop) == 0 &&
+        strcmp(json_string_value(json_object_get(it, "receipt_no")), no) == 0)
+      snprintf(out, cap, "%s", json_string_value(json_object_get(it, "code")));
+  }
+  central_client_resp_free(&r);
+  assert_true(out[0] != '\0');
+}
+
+typedef struct {
+  pthread_barrier_t *start;
+  void *(*fn)(void *);
+  void *arg;
+} starter;
+
+/* Every thread waits here so the requests leave together. */
+static void *start_together(void *arg) {
+  starter *st = arg;
+  pthread_barrier_wait(st->start);
+  return st->fn(st->arg);
+}
+
+void central_client_run_all(void *jobs, size_t stride, int n,
+                            void *(*fn)(void *)) {
+  pthread_t t[CENTRAL_CLIENT_MAX_JOBS];
+  starter st[CENTRAL_CLIENT_MAX_JOBS];
+  pthread_barrier_t start;
+  int i;
+  assert_true(n > 0 && n <= CENTRAL_CLIENT_MAX_JOBS);
+  pthread_barrier_init(&start, NULL, (unsigned)n);
+  for (i = 0; i < n; i++) {
+    st[i].start = &start;
+    st[i].fn = fn;
+    st[i].arg = (char *)jobs + (size_t)i * stride;
+    assert_int_equal(pthread_create(&t[i], NULL, start_together, &st[i]), 0);
+  }
+  for (i = 0; i < n; i++) pthread_join(t[i], NULL);
+  pthread_barrier_destroy(&start);
 }

@@ -76,4 +76,38 @@ int central_client_code(const char *member, const char *tier, int64_t points,
 /* Runs a command line and returns its exit status, output in out (cap). */
 int central_client_run(const char *const *argv, char *out, size_t cap);
 
+/* Request helpers for cmocka tests: they fail the running test (cmocka
+ * assertions) instead of returning an error. The context keeps the key
+ * counter outside the server so keys stay unique across restarts. */
+typedef struct {
+  central_server *srv;
+  const char *key_prefix; /* Idempotency-Keys are "<prefix><n>" */
+  int key_no;
+  int64_t clock_offset; /* added to every request's timestamp */
+} central_client_ctx;
+
+/* One signed request; key is the Idempotency-Key or NULL. */
+central_resp central_client_call(central_client_ctx *c, const char *method,
+                                 const char *path, const char *body,
+                                 const char *key);
+/* A POST state change with a fresh Idempotency-Key. */
+central_resp central_client_change(central_client_ctx *c, const char *path,
+                                   const char *body);
+/* Asserts the status and "error" code, then frees r. */
+void central_client_expect_error(central_resp *r, long status,
+                                 const char *code);
+/* Asserts obj[key] is an integer and returns it. */
+json_int_t central_client_num(json_t *obj, const char *key);
+/* The member's points from GET /v1/members/<member>. */
+json_int_t central_client_balance(central_client_ctx *c, const char *member);
+/* The signed code of receipt shop/no from the demo feed into out; asserts
+ * that the feed has it. */
+void central_client_demo_code(central_client_ctx *c, const char *shop,
+                              const char *no, char *out, size_t cap);
+/* Starts n threads (n <= CENTRAL_CLIENT_MAX_JOBS) that wait on one barrier,
+ * so they fire together, then each runs fn(jobs + i * stride); joins all. */
+#define CENTRAL_CLIENT_MAX_JOBS 64
+void central_client_run_all(void *jobs, size_t stride, int n,
+                            void *(*fn)(void *));
+
 #endif

@@ -25,29 +25,14 @@ typedef struct {
   const char *body;
   char key[32];
   central_resp resp;
-  pthread_barrier_t *start;
 } job;
 
 static void *run(void *arg) {
   job *j = arg;
   central_req_opts o = {.idem_key = j->key};
-  pthread_barrier_wait(j->start);
   central_client_request(&srv, "POST", "/v1/redemptions", j->body,
                          strlen(j->body), &o, &j->resp);
   return NULL;
-}
-
-static void run_all(job *jobs, int n) {
-  pthread_t t[N];
-  pthread_barrier_t start;
-  int i;
-  pthread_barrier_init(&start, NULL, (unsigned)n);
-  for (i = 0; i < n; i++) {
-    jobs[i].start = &start;
-    assert_int_equal(pthread_create(&t[i], NULL, run, &jobs[i]), 0);
-  }
-  for (i = 0; i < n; i++) pthread_join(t[i], NULL);
-  pthread_barrier_destroy(&start);
 }
 
 static json_int_t get_int(const char *path, const char *item, const char *key) {
@@ -80,7 +65,7 @@ static void parallel_redemptions_never_oversell(void **state) {
     jobs[i].body = "{\"member_id\":\"M100001\",\"item_id\":\"G003\"}";
     snprintf(jobs[i].key, sizeof jobs[i].key, "par-%d", i);
   }
-  run_all(jobs, N);
+  central_client_run_all(jobs, sizeof jobs[0], N, run);
   for (i = 0; i < N; i++) {
     if (jobs[i].resp.status == 201) ok++;
     else if (strcmp(central_client_error(&jobs[i].resp),
@@ -109,7 +94,7 @@ static void parallel_duplicates_charge_once(void **state) {
     jobs[i].body = "{\"member_id\":\"M100004\",\"item_id\":\"C003\"}";
     snprintf(jobs[i].key, sizeof jobs[i].key, "one-key");
   }
-  run_all(jobs, 32);
+  central_client_run_all(jobs, sizeof jobs[0], 32, run);
   for (i = 0; i < 32; i++) {
     assert_int_equal(jobs[i].resp.status, 201);
     assert_string_equal(jobs[i].resp.body, jobs[0].resp.body);

@@ -25,64 +25,7 @@
 #define N 64
 
 static central_server srv;
-static int key_no;
-
-static central_resp call(const char *method, const char *path,
-                         const char *body, const char *key) {
-  central_req_opts o = {.idem_key = key};
-  central_resp r;
-  assert_int_equal(central_client_request(&srv, method, path, body,
-                                          body ? strlen(body) : 0, &o, &r),
-                   0);
-  return r;
-}
-
-static central_resp change(const char *path, const char *body) {
-  char key[32];
-  snprintf(key, sizeof key, "e-%d", ++key_no);
-  return call("POST", path, body, key);
-}
-
-static void expect_error(central_resp *r, long status, const char *code) {
-  if (r->status != status || strcmp(central_client_error(r), code) != 0)
-    fprintf(stderr, "got %ld %s\n", r->status, r->body ? r->body : "");
-  assert_int_equal(r->status, status);
-  assert_string_equal(central_client_error(r), code);
-  central_client_resp_free(r);
-}
-
-static json_int_t num(json_t *obj, const char *key) {
-  assert_true(json_is_integer(json_object_get(obj, key)));
-  return json_integer_value(json_object_get(obj, key));
-}
-
-static json_int_t balance(const char *member) {
-  char path[64];
-  central_resp r;
-  json_int_t b;
-  snprintf(path, sizeof path, "/v1/members/%s", member);
-  r = call("GET", path, NULL, NULL);
-  assert_int_equal(r.status, 200);
-  b = num(r.json, "points");
-  central_client_resp_free(&r);
-  return b;
-}
-
-/* The demo feed's signed code of shop/no into out. */
-static void demo_code(const char *shop, const char *no, char *out, size_t cap) {
-  central_resp r = call("GET", "/v1/demo/receipts", NULL, NULL);
-  size_t i;
-  json_t *it;
-  out[0] = '\0';
-  assert_int_equal(r.status, 200);
-  json_array_foreach(json_object_get(r.json, "receipts"), i, it) {
-    if (strcmp(json_string_value(json_object_get(it, "shop_id")), shop) == 0 &&
-        strcmp(json_string_value(json_object_get(it, "receipt_no")), no) == 0)
-      snprintf(out, cap, "%s", json_string_value(json_object_get(it, "code")));
-  }
-  central_client_resp_free(&r);
-  assert_true(out[0] != '\0');
-}
+static central_client_ctx cx = {.srv = &srv, .key_prefix = "e-"};
 
 /* A receipt signed here with the demo key of shop (seed SHA-256 of
  * "kiosk-demo-shop:" shop), independently of the server's code. */
@@ -105,102 +48,87 @@ static central_resp claim(const char *member, const char *code) {
   char body[512];
   snprintf(body, sizeof body, "{\"member_id\":\"%s\",\"code\":\"%s\"}", member,
            code);
-  return change("/v1/receipts/claims", body);
+  return central_client_change(&cx, "/v1/receipts/claims", body);
 }
 
 static void receipts_earn_by_category_tier_and_campaign(void **state) {
   char code[256];
   central_resp r;
-  json_int_t before = balance("M100003");
+  json_int_t before = central_client_balance(&cx, "M100003");
   (void)state;
   /* fashion 1.5 x gold 2: 599.00 yuan -> 1797 points */
-  demo_code("S02", "000201", code, sizeof code);
+  central_client_demo_code(&cx, "S02", "000201", code, sizeof code);
   r = claim("M100003", code);
   assert_int_equal(r.status, 201);
-  assert_int_equal(num(r.json, "points_awarded"), 1797);
-  assert_int_equal(num(r.json, "points_balance"), before + 1797);
+  assert_int_equal(central_client_num(r.json, "points_awarded"), 1797);
+  assert_int_equal(central_client_num(r.json, "points_balance"), before + 1797);
   central_client_resp_free(&r);
   /* dining 1 x diamond 2: 68.00 yuan -> 136 */
-  demo_code("S01", "000102", code, sizeof code);
+  central_client_demo_code(&cx, "S01", "000102", code, sizeof code);
   r = claim("M100004", code);
   assert_int_equal(r.status, 201);
-  assert_int_equal(num(r.json, "points_awarded"), 136);
+  assert_int_equal(central_client_num(r.json, "points_awarded"), 136);
   central_client_resp_free(&r);
   /* cinema 2 x standard 1 x double points: 135.00 yuan -> 540 */
-  demo_code("S03", "000302", code, sizeof code);
+  central_client_demo_code(&cx, "S03", "000302", code, sizeof code);
   r = claim("M100001", code);
   assert_int_equal(r.status, 201);
-  assert_int_equal(num(r.json, "points_awarded"), 540);
-  assert_int_equal(num(r.json, "campaign_factor"), 2);
+  assert_int_equal(central_client_num(r.json, "points_awarded"), 540);
+  assert_int_equal(central_client_num(r.json, "campaign_factor"), 2);
   central_client_resp_free(&r);
   r = claim("M100002", code);
-  expect_error(&r, 409, "receipt_claimed");
+  central_client_expect_error(&r, 409, "receipt_claimed");
   /* dining, silver 1.5: 45.60 yuan -> 68.4 -> 68 (rounded down) */
-  demo_code("S01", "000104", code, sizeof code);
+  central_client_demo_code(&cx, "S01", "000104", code, sizeof code);
   r = claim("M100002", code);
   assert_int_equal(r.status, 201);
-  assert_int_equal(num(r.json, "points_awarded"), 68);
+  assert_int_equal(central_client_num(r.json, "points_awarded"), 68);
   central_client_resp_free(&r);
 }
 
 static void receipts_refuse_forged_old_foreign_and_unknown(void **state) {
   char code[256];
   central_resp r;
-  json_int_t before = balance("M100002");
+  json_int_t before = central_client_balance(&cx, "M100002");
   (void)state;
-  demo_code("S01", "000099", code, sizeof code);
+  central_client_demo_code(&cx, "S01", "000099", code, sizeof code);
   r = claim("M100002", code);
-  expect_error(&r, 422, "receipt_too_old");
-  demo_code("S90", "900001", code, sizeof code);
+  central_client_expect_error(&r, 422, "receipt_too_old");
+  central_client_demo_code(&cx, "S90", "900001", code, sizeof code);
   r = claim("M100002", code);
-  expect_error(&r, 422, "receipt_other_mall");
+  central_client_expect_error(&r, 422, "receipt_other_mall");
   /* a well-signed receipt the shop never sold */
   sign_receipt("S01", "424242", 990000, 1700000000, code, sizeof code);
   r = claim("M100002", code);
-  expect_error(&r, 422, "invalid_receipt");
+  central_client_expect_error(&r, 422, "invalid_receipt");
   /* a real sale with its amount raised: the signature no longer holds */
-  demo_code("S01", "000103", code, sizeof code);
+  central_client_demo_code(&cx, "S01", "000103", code, sizeof code);
   assert_non_null(strstr(code, ".10000."));
   memcpy(strstr(code, ".10000."), ".90000.", 7);
   r = claim("M100002", code);
-  expect_error(&r, 422, "invalid_receipt");
+  central_client_expect_error(&r, 422, "invalid_receipt");
   r = claim("M100002", "KR1.S01.1.1.1.x");
-  expect_error(&r, 422, "invalid_receipt");
+  central_client_expect_error(&r, 422, "invalid_receipt");
   r = claim("M100002", "KM1.M100002.silver.1.1.abc");
-  expect_error(&r, 422, "invalid_receipt");
-  demo_code("S01", "000103", code, sizeof code);
+  central_client_expect_error(&r, 422, "invalid_receipt");
+  central_client_demo_code(&cx, "S01", "000103", code, sizeof code);
   r = claim("M999999", code);
-  expect_error(&r, 404, "not_found");
-  assert_int_equal(balance("M100002"), before);
+  central_client_expect_error(&r, 404, "not_found");
+  assert_int_equal(central_client_balance(&cx, "M100002"), before);
 }
 
 typedef struct {
   const char *path;
   char body[512], key[32];
   central_resp resp;
-  pthread_barrier_t *start;
 } job;
 
 static void *run(void *arg) {
   job *j = arg;
   central_req_opts o = {.idem_key = j->key};
-  pthread_barrier_wait(j->start);
   central_client_request(&srv, "POST", j->path, j->body, strlen(j->body), &o,
                          &j->resp);
   return NULL;
-}
-
-static void run_all(job *jobs, int n) {
-  pthread_t t[N];
-  pthread_barrier_t start;
-  int i;
-  pthread_barrier_init(&start, NULL, (unsigned)n);
-  for (i = 0; i < n; i++) {
-    jobs[i].start = &start;
-    assert_int_equal(pthread_create(&t[i], NULL, run, &jobs[i]), 0);
-  }
-  for (i = 0; i < n; i++) pthread_join(t[i], NULL);
-  pthread_barrier_destroy(&start);
 }
 
 static void one_receipt_claimed_by_16_at_once_awards_once(void **state) {
@@ -211,19 +139,19 @@ static void one_receipt_claimed_by_16_at_once_awards_once(void **state) {
   char code[256];
   int i, ok = 0, claimed = 0;
   (void)state;
-  demo_code("S01", "000103", code, sizeof code);
-  for (i = 0; i < 4; i++) before[i] = balance(members[i]);
+  central_client_demo_code(&cx, "S01", "000103", code, sizeof code);
+  for (i = 0; i < 4; i++) before[i] = central_client_balance(&cx, members[i]);
   for (i = 0; i < 16; i++) {
     jobs[i].path = "/v1/receipts/claims";
     snprintf(jobs[i].body, sizeof jobs[i].body,
              "{\"member_id\":\"%s\",\"code\":\"%s\"}", members[i % 4], code);
     snprintf(jobs[i].key, sizeof jobs[i].key, "race-%d", i);
   }
-  run_all(jobs, 16);
+  central_client_run_all(jobs, sizeof jobs[0], 16, run);
   for (i = 0; i < 16; i++) {
     if (jobs[i].resp.status == 201) {
       ok++;
-      total = num(jobs[i].resp.json, "points_awarded");
+      total = central_client_num(jobs[i].resp.json, "points_awarded");
     } else if (strcmp(central_client_error(&jobs[i].resp), "receipt_claimed") ==
                0) {
       claimed++;
@@ -232,7 +160,8 @@ static void one_receipt_claimed_by_16_at_once_awards_once(void **state) {
   }
   assert_int_equal(ok, 1);
   assert_int_equal(claimed, 15);
-  for (i = 0; i < 4; i++) after += balance(members[i]) - before[i];
+  for (i = 0; i < 4; i++)
+    after += central_client_balance(&cx, members[i]) - before[i];
   assert_int_equal(after, total);
   assert_true(total >= 100);
 }
@@ -242,18 +171,18 @@ static void streak_bonus_and_calendar(void **state) {
   json_t *ci;
   (void)state;
   /* M100003 checked in the two days before: today is day 3 */
-  r = change("/v1/checkins", "{\"member_id\":\"M100003\"}");
+  r = central_client_change(&cx, "/v1/checkins", "{\"member_id\":\"M100003\"}");
   assert_int_equal(r.status, 201);
-  assert_int_equal(num(r.json, "streak"), 3);
-  assert_int_equal(num(r.json, "bonus_awarded"), 30);
-  assert_int_equal(num(r.json, "points_awarded"), 40);
+  assert_int_equal(central_client_num(r.json, "streak"), 3);
+  assert_int_equal(central_client_num(r.json, "bonus_awarded"), 30);
+  assert_int_equal(central_client_num(r.json, "points_awarded"), 40);
   central_client_resp_free(&r);
   /* M100002 checked in yesterday only: day 2, no bonus yet */
-  r = change("/v1/checkins", "{\"member_id\":\"M100002\"}");
+  r = central_client_change(&cx, "/v1/checkins", "{\"member_id\":\"M100002\"}");
   assert_int_equal(r.status, 201);
-  assert_int_equal(num(r.json, "bonus_awarded"), 0);
+  assert_int_equal(central_client_num(r.json, "bonus_awarded"), 0);
   central_client_resp_free(&r);
-  r = call("GET", "/v1/members/M100003", NULL, NULL);
+  r = central_client_call(&cx, "GET", "/v1/members/M100003", NULL, NULL);
   ci = json_object_get(r.json, "checkin");
   assert_int_equal(json_array_size(json_object_get(ci, "calendar")), 7);
   assert_true(json_is_true(json_object_get(
@@ -262,7 +191,8 @@ static void streak_bonus_and_calendar(void **state) {
       json_array_get(json_object_get(ci, "calendar"), 4), "checked_in")));
   assert_false(json_is_true(json_object_get(
       json_array_get(json_object_get(ci, "calendar"), 3), "checked_in")));
-  assert_int_equal(num(json_object_get(ci, "bonus"), "next_in_days"), 3);
+  assert_int_equal(
+      central_client_num(json_object_get(ci, "bonus"), "next_in_days"), 3);
   central_client_resp_free(&r);
 }
 
@@ -270,60 +200,68 @@ static void birthday_gift_once_in_the_birthday_month(void **state) {
   central_resp r;
   char path[300];
   (void)state;
-  r = call("GET", "/v1/members/M100003", NULL, NULL);
+  r = central_client_call(&cx, "GET", "/v1/members/M100003", NULL, NULL);
   assert_true(json_is_false(json_object_get(r.json, "birthday_gift_claimed")));
   central_client_resp_free(&r);
-  r = change("/v1/birthday/claims", "{\"member_id\":\"M100003\"}");
+  r = central_client_change(&cx, "/v1/birthday/claims",
+                            "{\"member_id\":\"M100003\"}");
   assert_int_equal(r.status, 201);
   /* the service desk knows the voucher */
   snprintf(path, sizeof path, "/v1/vouchers/%s",
            json_string_value(json_object_get(json_object_get(r.json, "voucher"),
                                              "code")));
   central_client_resp_free(&r);
-  r = call("GET", path, NULL, NULL);
+  r = central_client_call(&cx, "GET", path, NULL, NULL);
   assert_int_equal(r.status, 200);
   assert_string_equal(json_string_value(json_object_get(r.json, "item_id")),
                       "BDAY");
   central_client_resp_free(&r);
-  r = change("/v1/birthday/claims", "{\"member_id\":\"M100003\"}");
-  expect_error(&r, 409, "birthday_claimed");
-  r = change("/v1/birthday/claims", "{\"member_id\":\"M100004\"}");
-  expect_error(&r, 409, "not_birthday_month");
-  r = call("GET", "/v1/members/M100003", NULL, NULL);
+  r = central_client_change(&cx, "/v1/birthday/claims",
+                            "{\"member_id\":\"M100003\"}");
+  central_client_expect_error(&r, 409, "birthday_claimed");
+  r = central_client_change(&cx, "/v1/birthday/claims",
+                            "{\"member_id\":\"M100004\"}");
+  central_client_expect_error(&r, 409, "not_birthday_month");
+  r = central_client_call(&cx, "GET", "/v1/members/M100003", NULL, NULL);
   assert_true(json_is_true(json_object_get(r.json, "birthday_gift_claimed")));
   central_client_resp_free(&r);
 }
 
 static void donations_add_up_per_charity_and_mall(void **state) {
   central_resp r;
-  json_int_t before = balance("M100004");
+  json_int_t before = central_client_balance(&cx, "M100004");
   (void)state;
-  r = change("/v1/donations",
-             "{\"member_id\":\"M100004\",\"charity_id\":\"CH2\",\"points\":700}");
+  r = central_client_change(
+      &cx, "/v1/donations",
+      "{\"member_id\":\"M100004\",\"charity_id\":\"CH2\",\"points\":700}");
   assert_int_equal(r.status, 201);
-  assert_int_equal(num(r.json, "charity_total_points"), 700);
+  assert_int_equal(central_client_num(r.json, "charity_total_points"), 700);
   central_client_resp_free(&r);
-  r = change("/v1/donations",
-             "{\"member_id\":\"M100003\",\"charity_id\":\"CH2\",\"points\":300}");
+  r = central_client_change(
+      &cx, "/v1/donations",
+      "{\"member_id\":\"M100003\",\"charity_id\":\"CH2\",\"points\":300}");
   assert_int_equal(r.status, 201);
-  assert_int_equal(num(r.json, "charity_total_points"), 1000);
-  assert_int_equal(num(r.json, "mall_total_points"), 1000);
+  assert_int_equal(central_client_num(r.json, "charity_total_points"), 1000);
+  assert_int_equal(central_client_num(r.json, "mall_total_points"), 1000);
   central_client_resp_free(&r);
-  assert_int_equal(balance("M100004"), before - 700);
-  r = call("GET", "/v1/charities", NULL, NULL);
-  assert_int_equal(num(r.json, "mall_total_points"), 1000);
-  assert_int_equal(num(r.json, "donors"), 2);
+  assert_int_equal(central_client_balance(&cx, "M100004"), before - 700);
+  r = central_client_call(&cx, "GET", "/v1/charities", NULL, NULL);
+  assert_int_equal(central_client_num(r.json, "mall_total_points"), 1000);
+  assert_int_equal(central_client_num(r.json, "donors"), 2);
   assert_int_equal(
-      num(json_array_get(json_object_get(r.json, "charities"), 1), "donors"),
+      central_client_num(
+          json_array_get(json_object_get(r.json, "charities"), 1), "donors"),
       2);
   central_client_resp_free(&r);
-  r = change("/v1/donations",
-             "{\"member_id\":\"M100001\",\"charity_id\":\"CH1\",\"points\":"
-             "90000}");
-  expect_error(&r, 409, "insufficient_points");
-  r = change("/v1/donations",
-             "{\"member_id\":\"M100001\",\"charity_id\":\"CH1\",\"points\":0}");
-  expect_error(&r, 400, "invalid_request");
+  r = central_client_change(
+      &cx, "/v1/donations",
+      "{\"member_id\":\"M100001\",\"charity_id\":\"CH1\",\"points\":"
+      "90000}");
+  central_client_expect_error(&r, 409, "insufficient_points");
+  r = central_client_change(
+      &cx, "/v1/donations",
+      "{\"member_id\":\"M100001\",\"charity_id\":\"CH1\",\"points\":0}");
+  central_client_expect_error(&r, 400, "invalid_request");
 }
 
 /* Item ids of a recommendation answer, comma-separated. */
@@ -333,7 +271,7 @@ static void rec_order(const char *member, char *out, size_t cap) {
   size_t i, n = 0;
   json_t *it;
   snprintf(path, sizeof path, "/v1/members/%s/recommendations", member);
-  r = call("GET", path, NULL, NULL);
+  r = central_client_call(&cx, "GET", path, NULL, NULL);
   assert_int_equal(r.status, 200);
   out[0] = '\0';
   json_array_foreach(json_object_get(r.json, "items"), i, it)
@@ -362,17 +300,18 @@ static void recommendations_follow_the_documented_order(void **state) {
 
 /* Points of the entry with this masked name; -1 when absent. */
 static json_int_t board_points(const char *masked) {
-  central_resp r = call("GET", "/v1/leaderboard", NULL, NULL);
+  central_resp r =
+      central_client_call(&cx, "GET", "/v1/leaderboard", NULL, NULL);
   json_int_t pts = -1, last = -1, rank = 0;
   size_t i;
   json_t *e;
   assert_int_equal(r.status, 200);
   json_array_foreach(json_object_get(r.json, "entries"), i, e) {
-    json_int_t p = num(e, "points");
+    json_int_t p = central_client_num(e, "points");
     /* most points first; equal points share a rank */
     assert_true(last < 0 || p <= last);
     if (p != last) rank = (json_int_t)i + 1;
-    assert_int_equal(num(e, "rank"), rank);
+    assert_int_equal(central_client_num(e, "rank"), rank);
     last = p;
     if (strcmp(json_string_value(json_object_get(e, "name_masked")), masked) ==
         0)
@@ -388,21 +327,21 @@ static void leaderboard_counts_opted_in_earners_only(void **state) {
   json_int_t wang, award;
   (void)state;
   wang = board_points("王*国");
-  demo_code("S02", "000202", code, sizeof code);
+  central_client_demo_code(&cx, "S02", "000202", code, sizeof code);
   r = claim("M100002", code); /* fashion 1.5 x silver 1.5: 299.00 -> 672 */
   assert_int_equal(r.status, 201);
-  award = num(r.json, "points_awarded");
+  award = central_client_num(r.json, "points_awarded");
   assert_int_equal(award, 672);
   central_client_resp_free(&r);
   assert_int_equal(board_points("王*国"), (wang < 0 ? 0 : wang) + award);
   /* M100001 earned this month too but did not opt in */
   assert_int_equal(board_points("李*"), -1);
-  r = call("GET", "/v1/leaderboard?limit=51", NULL, NULL);
-  expect_error(&r, 400, "invalid_request");
+  r = central_client_call(&cx, "GET", "/v1/leaderboard?limit=51", NULL, NULL);
+  central_client_expect_error(&r, 400, "invalid_request");
 }
 
 static void campaigns_list_running_ones_first(void **state) {
-  central_resp r = call("GET", "/v1/campaigns", NULL, NULL);
+  central_resp r = central_client_call(&cx, "GET", "/v1/campaigns", NULL, NULL);
   json_t *list = json_object_get(r.json, "campaigns");
   (void)state;
   assert_int_equal(r.status, 200);
@@ -412,8 +351,8 @@ static void campaigns_list_running_ones_first(void **state) {
       "CP01");
   assert_true(json_is_true(json_object_get(json_array_get(list, 0), "active")));
   assert_false(json_is_true(json_object_get(json_array_get(list, 1), "active")));
-  assert_true(num(json_array_get(list, 1), "starts_at") <
-              num(json_array_get(list, 2), "starts_at"));
+  assert_true(central_client_num(json_array_get(list, 1), "starts_at") <
+              central_client_num(json_array_get(list, 2), "starts_at"));
   central_client_resp_free(&r);
 }
 

@@ -25,52 +25,20 @@
 #define DRAWS 1500
 
 static central_server srv;
-static int key_no;
-static int64_t skew; /* the server's clock runs this far ahead */
-
-static central_resp call(const char *method, const char *path,
-                         const char *body, const char *key) {
-  central_req_opts o = {.idem_key = key, .clock_offset = skew};
-  central_resp r;
-  assert_int_equal(central_client_request(&srv, method, path, body,
-                                          body ? strlen(body) : 0, &o, &r),
-                   0);
-  return r;
-}
-
-static central_resp change(const char *path, const char *body) {
-  char key[32];
-  snprintf(key, sizeof key, "r-%d", ++key_no);
-  return call("POST", path, body, key);
-}
+static central_client_ctx cx = {.srv = &srv, .key_prefix = "r-"};
 
 typedef struct {
   const char *path;
   char body[128], key[32];
   central_resp resp;
-  pthread_barrier_t *start;
 } job;
 
 static void *run(void *arg) {
   job *j = arg;
-  central_req_opts o = {.idem_key = j->key, .clock_offset = skew};
-  pthread_barrier_wait(j->start);
+  central_req_opts o = {.idem_key = j->key, .clock_offset = cx.clock_offset};
   central_client_request(&srv, "POST", j->path, j->body, strlen(j->body), &o,
                          &j->resp);
   return NULL;
-}
-
-static void run_all(job *jobs, int n) {
-  pthread_t t[N];
-  pthread_barrier_t start;
-  int i;
-  pthread_barrier_init(&start, NULL, (unsigned)n);
-  for (i = 0; i < n; i++) {
-    jobs[i].start = &start;
-    assert_int_equal(pthread_create(&t[i], NULL, run, &jobs[i]), 0);
-  }
-  for (i = 0; i < n; i++) pthread_join(t[i], NULL);
-  pthread_barrier_destroy(&start);
 }
 
 static json_t *item(json_t *catalog, const char *id) {
@@ -93,7 +61,7 @@ static void flash_sale_sells_exactly_its_stock_to_64_at_once(void **state) {
              "{\"member_id\":\"%s\",\"item_id\":\"F001\"}", members[i % 3]);
     snprintf(jobs[i].key, sizeof jobs[i].key, "flash-%d", i);
   }
-  run_all(jobs, N);
+  central_client_run_all(jobs, sizeof jobs[0], N, run);
   for (i = 0; i < N; i++) {
     if (jobs[i].resp.status == 201) {
       ok++;
@@ -111,7 +79,7 @@ static void flash_sale_sells_exactly_its_stock_to_64_at_once(void **state) {
   }
   assert_int_equal(ok, 5);
   assert_int_equal(sold_out, N - 5);
-  r = call("GET", "/v1/catalog", NULL, NULL);
+  r = central_client_call(&cx, "GET", "/v1/catalog", NULL, NULL);
   assert_int_equal(json_integer_value(
                        json_object_get(item(r.json, "F001"), "flash_stock")),
                    0);
@@ -122,7 +90,7 @@ static void flash_sale_sells_exactly_its_stock_to_64_at_once(void **state) {
 
 /* Remaining stock of each limited prize (LP1..LP3) from GET /v1/lottery. */
 static void remaining(json_int_t out[3]) {
-  central_resp r = call("GET", "/v1/lottery", NULL, NULL);
+  central_resp r = central_client_call(&cx, "GET", "/v1/lottery", NULL, NULL);
   int i;
   assert_int_equal(r.status, 200);
   for (i = 0; i < 3; i++)
@@ -151,7 +119,7 @@ static void lottery_stock_never_below_zero_under_64_draws(void **state) {
              i % 4 + 1);
     snprintf(jobs[i].key, sizeof jobs[i].key, "draw-%d", i);
   }
-  run_all(jobs, N);
+  central_client_run_all(jobs, sizeof jobs[0], N, run);
   for (i = 0; i < N; i++) {
     assert_int_equal(jobs[i].resp.status, 201);
     won[prize_no(&jobs[i].resp)]++;
@@ -165,10 +133,12 @@ static void lottery_stock_never_below_zero_under_64_draws(void **state) {
 }
 
 static void lottery_replay_answers_the_same_prize(void **state) {
-  central_resp a = call("POST", "/v1/lottery/draws",
-                        "{\"member_id\":\"M100002\"}", "same-draw");
-  central_resp b = call("POST", "/v1/lottery/draws",
-                        "{\"member_id\":\"M100002\"}", "same-draw");
+  central_resp a =
+      central_client_call(&cx, "POST", "/v1/lottery/draws",
+                          "{\"member_id\":\"M100002\"}", "same-draw");
+  central_resp b =
+      central_client_call(&cx, "POST", "/v1/lottery/draws",
+                          "{\"member_id\":\"M100002\"}", "same-draw");
   (void)state;
   assert_int_equal(a.status, 201);
   assert_int_equal(b.status, 201);
@@ -185,7 +155,8 @@ static void lottery_odds_hold_over_many_draws(void **state) {
   sqlite3_stmt *st;
   (void)state;
   for (i = 0; i < DRAWS; i++) {
-    central_resp r = change("/v1/lottery/draws", "{\"member_id\":\"M100001\"}");
+    central_resp r = central_client_change(&cx, "/v1/lottery/draws",
+                                           "{\"member_id\":\"M100001\"}");
     assert_int_equal(r.status, 201);
     won[prize_no(&r)]++;
     central_client_resp_free(&r);
@@ -234,7 +205,8 @@ static int up(void **state) {
   curl_global_init(CURL_GLOBAL_ALL);
   if (central_client_start(&srv, NULL, NULL, 0) != 0) return -1;
   /* before the flash sale starts */
-  r = change("/v1/redemptions", "{\"member_id\":\"M100004\",\"item_id\":\"F001\"}");
+  r = central_client_change(&cx, "/v1/redemptions",
+                            "{\"member_id\":\"M100004\",\"item_id\":\"F001\"}");
   if (r.status != 409 || strcmp(central_client_error(&r), "item_unavailable")) {
     fprintf(stderr, "before the start: %ld %s\n", r.status, r.body);
     central_client_resp_free(&r);
@@ -244,7 +216,7 @@ static int up(void **state) {
   /* 15 minutes later, free and unlimited draws (test flags) */
   if (central_client_stop(&srv) != 0) return -1;
   memcpy(dir, srv.dir, sizeof dir);
-  skew = 900;
+  cx.clock_offset = 900; /* the server's clock runs this far ahead */
   return central_client_start(&srv, later, dir, 0);
 }
 

@@ -16,7 +16,7 @@
 #include "central_client.h"
 
 static central_server srv;
-static int key_no;
+static central_client_ctx cx = {.srv = &srv, .key_prefix = "k-"};
 
 static int up(void **state) {
   (void)state;
@@ -31,48 +31,6 @@ static int down(void **state) {
   return rc;
 }
 
-static central_resp call(const char *method, const char *path,
-                         const char *body, const char *key) {
-  central_req_opts o = {.idem_key = key};
-  central_resp r;
-  assert_int_equal(central_client_request(&srv, method, path, body,
-                                          body ? strlen(body) : 0, &o, &r),
-                   0);
-  return r;
-}
-
-/* A state change with a fresh Idempotency-Key. */
-static central_resp change(const char *path, const char *body) {
-  char key[32];
-  snprintf(key, sizeof key, "k-%d", ++key_no);
-  return call("POST", path, body, key);
-}
-
-static void expect_error(central_resp *r, long status, const char *code) {
-  if (r->status != status || strcmp(central_client_error(r), code) != 0)
-    fprintf(stderr, "got %ld %s\n", r->status, r->body ? r->body : "");
-  assert_int_equal(r->status, status);
-  assert_string_equal(central_client_error(r), code);
-  central_client_resp_free(r);
-}
-
-static json_int_t num(json_t *obj, const char *key) {
-  assert_true(json_is_integer(json_object_get(obj, key)));
-  return json_integer_value(json_object_get(obj, key));
-}
-
-static json_int_t balance(const char *member) {
-  char path[64];
-  central_resp r;
-  json_int_t b;
-  snprintf(path, sizeof path, "/v1/members/%s", member);
-  r = call("GET", path, NULL, NULL);
-  assert_int_equal(r.status, 200);
-  b = num(r.json, "points");
-  central_client_resp_free(&r);
-  return b;
-}
-
 static json_t *catalog_item(json_t *catalog, const char *id) {
   size_t i;
   json_t *it;
@@ -84,14 +42,15 @@ static json_t *catalog_item(json_t *catalog, const char *id) {
 }
 
 static json_int_t stock(const char *id) {
-  central_resp r = call("GET", "/v1/catalog", NULL, NULL);
-  json_int_t s = num(catalog_item(r.json, id), "stock");
+  central_resp r = central_client_call(&cx, "GET", "/v1/catalog", NULL, NULL);
+  json_int_t s = central_client_num(catalog_item(r.json, id), "stock");
   central_client_resp_free(&r);
   return s;
 }
 
 static void catalog_lists_all_kinds_with_etag(void **state) {
-  central_resp r = call("GET", "/v1/catalog", NULL, NULL), again;
+  central_resp r = central_client_call(&cx, "GET", "/v1/catalog", NULL, NULL),
+               again;
   central_req_opts o = {0};
   json_t *items = json_object_get(r.json, "items"), *it;
   int kinds = 0;
@@ -111,8 +70,9 @@ static void catalog_lists_all_kinds_with_etag(void **state) {
   assert_int_equal(kinds, 15);
   it = catalog_item(r.json, "G001");
   /* Higher tiers pay less. */
-  assert_true(num(json_object_get(it, "tier_prices"), "diamond") <
-              num(json_object_get(it, "tier_prices"), "standard"));
+  assert_true(
+      central_client_num(json_object_get(it, "tier_prices"), "diamond") <
+      central_client_num(json_object_get(it, "tier_prices"), "standard"));
   assert_true(r.etag[0] == '"');
   o.if_none_match = r.etag;
   assert_int_equal(central_client_request(&srv, "GET", "/v1/catalog", NULL, 0,
@@ -131,70 +91,89 @@ static void catalog_lists_all_kinds_with_etag(void **state) {
 }
 
 static void item_images_are_served(void **state) {
-  central_resp r = call("GET", "/v1/assets/G001.png", NULL, NULL);
+  central_resp r =
+      central_client_call(&cx, "GET", "/v1/assets/G001.png", NULL, NULL);
   (void)state;
   assert_int_equal(r.status, 200);
   assert_string_equal(r.content_type, "image/png");
   assert_true(r.len > 8 && memcmp(r.body, "\x89PNG", 4) == 0);
   central_client_resp_free(&r);
-  r = call("GET", "/v1/assets/..%2Fctl_db.c", NULL, NULL);
-  expect_error(&r, 404, "not_found");
-  r = call("GET", "/v1/assets/nope.png", NULL, NULL);
-  expect_error(&r, 404, "not_found");
+  r = central_client_call(&cx, "GET", "/v1/assets/..%2Fctl_db.c", NULL, NULL);
+  central_client_expect_error(&r, 404, "not_found");
+  r = central_client_call(&cx, "GET", "/v1/assets/nope.png", NULL, NULL);
+  central_client_expect_error(&r, 404, "not_found");
 }
 
 static void redemption_charges_tier_price_and_issues_voucher(void **state) {
-  json_int_t before = balance("M100003"), s = stock("G001");
-  central_resp r = change("/v1/redemptions",
-                          "{\"member_id\":\"M100003\",\"item_id\":\"G001\","
-                          "\"quantity\":1}");
+  json_int_t before = central_client_balance(&cx, "M100003"), s = stock("G001");
+  central_resp r =
+      central_client_change(&cx, "/v1/redemptions",
+                            "{\"member_id\":\"M100003\",\"item_id\":\"G001\","
+                            "\"quantity\":1}");
   json_t *v;
   (void)state;
   assert_int_equal(r.status, 201);
-  assert_int_equal(num(r.json, "points_charged"), 640); /* gold price */
-  assert_int_equal(num(r.json, "points_balance"), before - 640);
+  assert_int_equal(central_client_num(r.json, "points_charged"),
+                   640); /* gold price */
+  assert_int_equal(central_client_num(r.json, "points_balance"), before - 640);
   v = json_object_get(r.json, "voucher");
   assert_int_equal(strncmp(json_string_value(json_object_get(v, "code")),
                            "KV1.", 4),
                    0);
   assert_true(json_is_object(json_object_get(v, "pickup")));
   central_client_resp_free(&r);
-  assert_int_equal(balance("M100003"), before - 640);
+  assert_int_equal(central_client_balance(&cx, "M100003"), before - 640);
   assert_int_equal(stock("G001"), s - 1);
 }
 
 static void redemption_errors_are_reached(void **state) {
   central_resp r;
   (void)state;
-  r = change("/v1/redemptions", "{\"member_id\":\"M100001\",\"item_id\":\"G005\"}");
-  expect_error(&r, 409, "out_of_stock");
-  r = change("/v1/redemptions", "{\"member_id\":\"M100001\",\"item_id\":\"G006\"}");
-  expect_error(&r, 403, "tier_required");
-  r = change("/v1/redemptions", "{\"member_id\":\"M100002\",\"item_id\":\"G004\"}");
-  expect_error(&r, 409, "insufficient_points");
-  r = change("/v1/redemptions", "{\"member_id\":\"M100001\",\"item_id\":\"C004\"}");
-  expect_error(&r, 409, "item_unavailable");
-  r = change("/v1/redemptions", "{\"member_id\":\"M100001\",\"item_id\":\"E003\"}");
-  expect_error(&r, 409, "item_unavailable");
-  r = change("/v1/redemptions", "{\"member_id\":\"M100004\",\"item_id\":\"C001\"}");
+  r = central_client_change(&cx, "/v1/redemptions",
+                            "{\"member_id\":\"M100001\",\"item_id\":\"G005\"}");
+  central_client_expect_error(&r, 409, "out_of_stock");
+  r = central_client_change(&cx, "/v1/redemptions",
+                            "{\"member_id\":\"M100001\",\"item_id\":\"G006\"}");
+  central_client_expect_error(&r, 403, "tier_required");
+  r = central_client_change(&cx, "/v1/redemptions",
+                            "{\"member_id\":\"M100002\",\"item_id\":\"G004\"}");
+  central_client_expect_error(&r, 409, "insufficient_points");
+  r = central_client_change(&cx, "/v1/redemptions",
+                            "{\"member_id\":\"M100001\",\"item_id\":\"C004\"}");
+  central_client_expect_error(&r, 409, "item_unavailable");
+  r = central_client_change(&cx, "/v1/redemptions",
+                            "{\"member_id\":\"M100001\",\"item_id\":\"E003\"}");
+  central_client_expect_error(&r, 409, "item_unavailable");
+  r = central_client_change(&cx, "/v1/redemptions",
+                            "{\"member_id\":\"M100004\",\"item_id\":\"C001\"}");
   assert_int_equal(r.status, 201);
   central_client_resp_free(&r);
-  r = change("/v1/redemptions", "{\"member_id\":\"M100004\",\"item_id\":\"C001\"}");
-  expect_error(&r, 409, "limit_reached");
-  r = change("/v1/redemptions", "{\"member_id\":\"M100004\",\"item_id\":\"G007\",\"quantity\":2}");
-  expect_error(&r, 409, "limit_reached");
-  r = change("/v1/redemptions", "{\"member_id\":\"M100009\",\"item_id\":\"G001\"}");
-  expect_error(&r, 404, "not_found");
-  r = change("/v1/redemptions", "{\"member_id\":\"M100001\",\"item_id\":\"X999\"}");
-  expect_error(&r, 404, "not_found");
-  r = change("/v1/redemptions", "{\"member_id\":\"M100001\",\"item_id\":\"G001\",\"quantity\":\"2\"}");
-  expect_error(&r, 400, "invalid_request");
-  r = change("/v1/redemptions", "{\"member_id\":\"M100001\",\"item_id\":\"G001\",\"quantity\":0}");
-  expect_error(&r, 400, "invalid_request");
-  r = change("/v1/redemptions", "{\"item_id\":\"G001\"}");
-  expect_error(&r, 400, "invalid_request");
-  r = change("/v1/redemptions", "{\"member_id\":\"M100001\",");
-  expect_error(&r, 400, "invalid_request");
+  r = central_client_change(&cx, "/v1/redemptions",
+                            "{\"member_id\":\"M100004\",\"item_id\":\"C001\"}");
+  central_client_expect_error(&r, 409, "limit_reached");
+  r = central_client_change(
+      &cx, "/v1/redemptions",
+      "{\"member_id\":\"M100004\",\"item_id\":\"G007\",\"quantity\":2}");
+  central_client_expect_error(&r, 409, "limit_reached");
+  r = central_client_change(&cx, "/v1/redemptions",
+                            "{\"member_id\":\"M100009\",\"item_id\":\"G001\"}");
+  central_client_expect_error(&r, 404, "not_found");
+  r = central_client_change(&cx, "/v1/redemptions",
+                            "{\"member_id\":\"M100001\",\"item_id\":\"X999\"}");
+  central_client_expect_error(&r, 404, "not_found");
+  r = central_client_change(
+      &cx, "/v1/redemptions",
+      "{\"member_id\":\"M100001\",\"item_id\":\"G001\",\"quantity\":\"2\"}");
+  central_client_expect_error(&r, 400, "invalid_request");
+  r = central_client_change(
+      &cx, "/v1/redemptions",
+      "{\"member_id\":\"M100001\",\"item_id\":\"G001\",\"quantity\":0}");
+  central_client_expect_error(&r, 400, "invalid_request");
+  r = central_client_change(&cx, "/v1/redemptions", "{\"item_id\":\"G001\"}");
+  central_client_expect_error(&r, 400, "invalid_request");
+  r = central_client_change(&cx, "/v1/redemptions",
+                            "{\"member_id\":\"M100001\",");
+  central_client_expect_error(&r, 400, "invalid_request");
 }
 
 static void idempotency_key_is_required_and_replays(void **state) {
@@ -202,28 +181,33 @@ static void idempotency_key_is_required_and_replays(void **state) {
   central_resp a, b;
   json_int_t before;
   (void)state;
-  a = call("POST", "/v1/redemptions", body, NULL);
-  expect_error(&a, 400, "invalid_request");
-  a = call("POST", "/v1/redemptions", body,
-           "this-key-is-much-too-long-0123456789012345678901234567890123456789");
-  expect_error(&a, 400, "invalid_request");
-  before = balance("M100004");
-  a = call("POST", "/v1/redemptions", body, "same-key");
-  b = call("POST", "/v1/redemptions", body, "same-key");
+  a = central_client_call(&cx, "POST", "/v1/redemptions", body, NULL);
+  central_client_expect_error(&a, 400, "invalid_request");
+  a = central_client_call(
+      &cx, "POST", "/v1/redemptions", body,
+      "this-key-is-much-too-long-0123456789012345678901234567890123456789");
+  central_client_expect_error(&a, 400, "invalid_request");
+  before = central_client_balance(&cx, "M100004");
+  a = central_client_call(&cx, "POST", "/v1/redemptions", body, "same-key");
+  b = central_client_call(&cx, "POST", "/v1/redemptions", body, "same-key");
   assert_int_equal(a.status, 201);
   assert_int_equal(b.status, 201);
   assert_string_equal(a.body, b.body);
-  assert_int_equal(balance("M100004"), before - num(a.json, "points_charged"));
+  assert_int_equal(central_client_balance(&cx, "M100004"),
+                   before - central_client_num(a.json, "points_charged"));
   central_client_resp_free(&a);
   central_client_resp_free(&b);
-  a = call("POST", "/v1/redemptions",
-           "{\"member_id\":\"M100004\",\"item_id\":\"C003\"}", "same-key");
-  expect_error(&a, 422, "idempotency_mismatch");
+  a = central_client_call(&cx, "POST", "/v1/redemptions",
+                          "{\"member_id\":\"M100004\",\"item_id\":\"C003\"}",
+                          "same-key");
+  central_client_expect_error(&a, 422, "idempotency_mismatch");
   /* A refusal is an answer too: replayed, not re-judged. */
-  a = call("POST", "/v1/redemptions",
-           "{\"member_id\":\"M100001\",\"item_id\":\"G005\"}", "refused-key");
-  b = call("POST", "/v1/redemptions",
-           "{\"member_id\":\"M100001\",\"item_id\":\"G005\"}", "refused-key");
+  a = central_client_call(&cx, "POST", "/v1/redemptions",
+                          "{\"member_id\":\"M100001\",\"item_id\":\"G005\"}",
+                          "refused-key");
+  b = central_client_call(&cx, "POST", "/v1/redemptions",
+                          "{\"member_id\":\"M100001\",\"item_id\":\"G005\"}",
+                          "refused-key");
   assert_int_equal(a.status, 409);
   assert_string_equal(a.body, b.body);
   central_client_resp_free(&a);
@@ -239,58 +223,61 @@ static const char *voucher_code(central_resp *r, char *out, size_t cap) {
 
 static void voucher_is_used_once(void **state) {
   char code[256], path[400];
-  central_resp r = change("/v1/redemptions",
-                          "{\"member_id\":\"M100004\",\"item_id\":\"E001\"}");
+  central_resp r =
+      central_client_change(&cx, "/v1/redemptions",
+                            "{\"member_id\":\"M100004\",\"item_id\":\"E001\"}");
   (void)state;
   assert_int_equal(r.status, 201);
   voucher_code(&r, code, sizeof code);
   central_client_resp_free(&r);
   snprintf(path, sizeof path, "/v1/vouchers/%s", code);
-  r = call("GET", path, NULL, NULL);
+  r = central_client_call(&cx, "GET", path, NULL, NULL);
   assert_int_equal(r.status, 200);
   assert_string_equal(json_string_value(json_object_get(r.json, "status")),
                       "issued");
   central_client_resp_free(&r);
   snprintf(path, sizeof path, "/v1/vouchers/%s/use", code);
-  r = call("POST", path, NULL, NULL);
+  r = central_client_call(&cx, "POST", path, NULL, NULL);
   assert_int_equal(r.status, 200);
   assert_string_equal(json_string_value(json_object_get(r.json, "status")),
                       "used");
   central_client_resp_free(&r);
-  r = call("POST", path, NULL, NULL);
-  expect_error(&r, 409, "voucher_used");
+  r = central_client_call(&cx, "POST", path, NULL, NULL);
+  central_client_expect_error(&r, 409, "voucher_used");
   snprintf(path, sizeof path, "/v1/vouchers/%s/void", code);
-  r = call("POST", path, NULL, NULL);
-  expect_error(&r, 409, "voucher_used");
+  r = central_client_call(&cx, "POST", path, NULL, NULL);
+  central_client_expect_error(&r, 409, "voucher_used");
 }
 
 static void void_gives_points_and_stock_back_once(void **state) {
   char code[256], path[400];
-  json_int_t before = balance("M100002"), s = stock("G002");
-  central_resp r = change("/v1/redemptions",
-                          "{\"member_id\":\"M100002\",\"item_id\":\"G002\"}");
+  json_int_t before = central_client_balance(&cx, "M100002"), s = stock("G002");
+  central_resp r =
+      central_client_change(&cx, "/v1/redemptions",
+                            "{\"member_id\":\"M100002\",\"item_id\":\"G002\"}");
   (void)state;
   assert_int_equal(r.status, 201);
-  assert_int_equal(balance("M100002"), before - 1350);
+  assert_int_equal(central_client_balance(&cx, "M100002"), before - 1350);
   assert_int_equal(stock("G002"), s - 1);
   voucher_code(&r, code, sizeof code);
   central_client_resp_free(&r);
   snprintf(path, sizeof path, "/v1/vouchers/%s/void", code);
-  r = call("POST", path, NULL, NULL);
+  r = central_client_call(&cx, "POST", path, NULL, NULL);
   assert_int_equal(r.status, 200);
-  assert_int_equal(num(r.json, "points_refunded"), 1350);
+  assert_int_equal(central_client_num(r.json, "points_refunded"), 1350);
   central_client_resp_free(&r);
-  assert_int_equal(balance("M100002"), before);
+  assert_int_equal(central_client_balance(&cx, "M100002"), before);
   assert_int_equal(stock("G002"), s);
-  r = call("POST", path, NULL, NULL);
-  expect_error(&r, 409, "voucher_void");
-  assert_int_equal(balance("M100002"), before);
+  r = central_client_call(&cx, "POST", path, NULL, NULL);
+  central_client_expect_error(&r, 409, "voucher_void");
+  assert_int_equal(central_client_balance(&cx, "M100002"), before);
 }
 
 static void forged_voucher_is_refused(void **state) {
   char code[256], path[400];
-  central_resp r = change("/v1/redemptions",
-                          "{\"member_id\":\"M100004\",\"item_id\":\"C003\"}");
+  central_resp r =
+      central_client_change(&cx, "/v1/redemptions",
+                            "{\"member_id\":\"M100004\",\"item_id\":\"C003\"}");
   char *dot;
   (void)state;
   assert_int_equal(r.status, 201);
@@ -299,97 +286,110 @@ static void forged_voucher_is_refused(void **state) {
   dot = strchr(code + 4, '.'); /* after the voucher id: item id */
   dot[1] = dot[1] == 'G' ? 'E' : 'G';
   snprintf(path, sizeof path, "/v1/vouchers/%s/use", code);
-  r = call("POST", path, NULL, NULL);
-  expect_error(&r, 422, "invalid_code");
-  r = call("GET", "/v1/vouchers/KV1.nothing", NULL, NULL);
-  expect_error(&r, 422, "invalid_code");
+  r = central_client_call(&cx, "POST", path, NULL, NULL);
+  central_client_expect_error(&r, 422, "invalid_code");
+  r = central_client_call(&cx, "GET", "/v1/vouchers/KV1.nothing", NULL, NULL);
+  central_client_expect_error(&r, 422, "invalid_code");
 }
 
 static void checkin_once_a_day(void **state) {
   central_resp r;
-  json_int_t before = balance("M100003");
+  json_int_t before = central_client_balance(&cx, "M100003");
   (void)state;
-  r = change("/v1/checkins", "{\"member_id\":\"M100003\"}");
+  r = central_client_change(&cx, "/v1/checkins", "{\"member_id\":\"M100003\"}");
   assert_int_equal(r.status, 201);
-  assert_int_equal(num(r.json, "streak"), 3);
+  assert_int_equal(central_client_num(r.json, "streak"), 3);
   /* 10 for the day and the default streak bonus of 30 on day 3 */
-  assert_int_equal(num(r.json, "points_awarded"), 40);
-  assert_int_equal(num(r.json, "bonus_awarded"), 30);
+  assert_int_equal(central_client_num(r.json, "points_awarded"), 40);
+  assert_int_equal(central_client_num(r.json, "bonus_awarded"), 30);
   central_client_resp_free(&r);
-  r = change("/v1/checkins", "{\"member_id\":\"M100003\"}");
+  r = central_client_change(&cx, "/v1/checkins", "{\"member_id\":\"M100003\"}");
   assert_int_equal(r.status, 200);
-  assert_int_equal(num(r.json, "points_awarded"), 0);
-  assert_int_equal(num(r.json, "streak"), 3);
+  assert_int_equal(central_client_num(r.json, "points_awarded"), 0);
+  assert_int_equal(central_client_num(r.json, "streak"), 3);
   central_client_resp_free(&r);
-  assert_int_equal(balance("M100003"), before + 40);
-  r = change("/v1/checkins", "{\"member_id\":\"M000000\"}");
-  expect_error(&r, 404, "not_found");
-  r = change("/v1/checkins", "{\"member_id\":3}");
-  expect_error(&r, 400, "invalid_request");
+  assert_int_equal(central_client_balance(&cx, "M100003"), before + 40);
+  r = central_client_change(&cx, "/v1/checkins", "{\"member_id\":\"M000000\"}");
+  central_client_expect_error(&r, 404, "not_found");
+  r = central_client_change(&cx, "/v1/checkins", "{\"member_id\":3}");
+  central_client_expect_error(&r, 400, "invalid_request");
 }
 
 static void parking_session_shows_the_fee(void **state) {
-  central_resp r = call("GET", "/v1/parking/sessions/%E7%B2%A4B12345", NULL, NULL);
+  central_resp r = central_client_call(
+      &cx, "GET", "/v1/parking/sessions/%E7%B2%A4B12345", NULL, NULL);
   (void)state;
   assert_int_equal(r.status, 200);
   assert_string_equal(json_string_value(json_object_get(r.json, "plate")),
                       "粤B12345");
-  assert_int_equal(num(r.json, "hours_due"), 3); /* 150 minutes */
-  assert_int_equal(num(r.json, "fee_due"), 30);
+  assert_int_equal(central_client_num(r.json, "hours_due"),
+                   3); /* 150 minutes */
+  assert_int_equal(central_client_num(r.json, "fee_due"), 30);
   central_client_resp_free(&r);
-  r = call("GET", "/v1/parking/sessions/%E7%B2%A4B99999", NULL, NULL);
-  expect_error(&r, 404, "not_found");
-  r = call("GET", "/v1/parking/sessions/ABC123", NULL, NULL);
-  expect_error(&r, 422, "invalid_plate");
-  r = call("GET", "/v1/parking/sessions/%E7%B2%A4I12345", NULL, NULL);
-  expect_error(&r, 422, "invalid_plate");
+  r = central_client_call(&cx, "GET", "/v1/parking/sessions/%E7%B2%A4B99999",
+                          NULL, NULL);
+  central_client_expect_error(&r, 404, "not_found");
+  r = central_client_call(&cx, "GET", "/v1/parking/sessions/ABC123", NULL,
+                          NULL);
+  central_client_expect_error(&r, 422, "invalid_plate");
+  r = central_client_call(&cx, "GET", "/v1/parking/sessions/%E7%B2%A4I12345",
+                          NULL, NULL);
+  central_client_expect_error(&r, 422, "invalid_plate");
 }
 
 static void parking_coupon_uses_free_hours_first(void **state) {
   central_resp r;
-  json_int_t before = balance("M100002");
+  json_int_t before = central_client_balance(&cx, "M100002");
   (void)state;
   /* Silver: 1 free hour a day, then 300 points an hour. 沪C5D678 stayed 610
    * minutes: 11 hours due. */
-  r = change("/v1/parking/coupons",
-             "{\"member_id\":\"M100002\",\"plate\":\"沪C5D678\",\"hours\":3}");
+  r = central_client_change(
+      &cx, "/v1/parking/coupons",
+      "{\"member_id\":\"M100002\",\"plate\":\"沪C5D678\",\"hours\":3}");
   assert_int_equal(r.status, 201);
-  assert_int_equal(num(r.json, "free_hours_used"), 1);
-  assert_int_equal(num(r.json, "points_charged"), 600);
-  assert_int_equal(num(r.json, "fee_due"), 80);
+  assert_int_equal(central_client_num(r.json, "free_hours_used"), 1);
+  assert_int_equal(central_client_num(r.json, "points_charged"), 600);
+  assert_int_equal(central_client_num(r.json, "fee_due"), 80);
   central_client_resp_free(&r);
-  assert_int_equal(balance("M100002"), before - 600);
-  r = change("/v1/parking/coupons",
-             "{\"member_id\":\"M100002\",\"plate\":\"沪C5D678\",\"hours\":1}");
+  assert_int_equal(central_client_balance(&cx, "M100002"), before - 600);
+  r = central_client_change(
+      &cx, "/v1/parking/coupons",
+      "{\"member_id\":\"M100002\",\"plate\":\"沪C5D678\",\"hours\":1}");
   assert_int_equal(r.status, 201);
-  assert_int_equal(num(r.json, "free_hours_used"), 0);
+  assert_int_equal(central_client_num(r.json, "free_hours_used"), 0);
   central_client_resp_free(&r);
   /* Never more hours than the stay needs (7 left). */
-  r = change("/v1/parking/coupons",
-             "{\"member_id\":\"M100002\",\"plate\":\"沪C5D678\",\"hours\":8}");
-  expect_error(&r, 409, "limit_reached");
-  r = change("/v1/parking/coupons",
-             "{\"member_id\":\"M100001\",\"plate\":\"沪C5D678\",\"hours\":7}");
-  expect_error(&r, 409, "insufficient_points");
-  r = change("/v1/parking/coupons",
-             "{\"member_id\":\"M100002\",\"plate\":\"粤Z1234\",\"hours\":1}");
-  expect_error(&r, 422, "invalid_plate");
-  r = change("/v1/parking/coupons",
-             "{\"member_id\":\"M100002\",\"plate\":\"粤B00000\",\"hours\":1}");
-  expect_error(&r, 404, "not_found");
+  r = central_client_change(
+      &cx, "/v1/parking/coupons",
+      "{\"member_id\":\"M100002\",\"plate\":\"沪C5D678\",\"hours\":8}");
+  central_client_expect_error(&r, 409, "limit_reached");
+  r = central_client_change(
+      &cx, "/v1/parking/coupons",
+      "{\"member_id\":\"M100001\",\"plate\":\"沪C5D678\",\"hours\":7}");
+  central_client_expect_error(&r, 409, "insufficient_points");
+  r = central_client_change(
+      &cx, "/v1/parking/coupons",
+      "{\"member_id\":\"M100002\",\"plate\":\"粤Z1234\",\"hours\":1}");
+  central_client_expect_error(&r, 422, "invalid_plate");
+  r = central_client_change(
+      &cx, "/v1/parking/coupons",
+      "{\"member_id\":\"M100002\",\"plate\":\"粤B00000\",\"hours\":1}");
+  central_client_expect_error(&r, 404, "not_found");
 }
 
 static void heartbeat_is_accepted(void **state) {
-  central_resp r = call("POST", "/v1/kiosk/heartbeat",
-                        "{\"printer\":\"ok\",\"paper\":\"low\",\"queue_depth\":"
-                        "2,\"oldest_pending_age_s\":40,\"version\":\"0.1.0\"}",
-                        NULL);
+  central_resp r = central_client_call(
+      &cx, "POST", "/v1/kiosk/heartbeat",
+      "{\"printer\":\"ok\",\"paper\":\"low\",\"queue_depth\":"
+      "2,\"oldest_pending_age_s\":40,\"version\":\"0.1.0\"}",
+      NULL);
   (void)state;
   assert_int_equal(r.status, 200);
   assert_true(json_is_integer(json_object_get(r.json, "server_time")));
   central_client_resp_free(&r);
-  r = call("POST", "/v1/kiosk/heartbeat", "{\"printer\":\"ok\"}", NULL);
-  expect_error(&r, 400, "invalid_request");
+  r = central_client_call(&cx, "POST", "/v1/kiosk/heartbeat",
+                          "{\"printer\":\"ok\"}", NULL);
+  central_client_expect_error(&r, 400, "invalid_request");
 }
 
 static void idempotent_answer_survives_a_restart(void **state) {
@@ -398,22 +398,23 @@ static void idempotent_answer_survives_a_restart(void **state) {
   char dir[256];
   json_int_t after;
   (void)state;
-  a = call("POST", "/v1/redemptions", body, "restart-key");
+  a = central_client_call(&cx, "POST", "/v1/redemptions", body, "restart-key");
   assert_int_equal(a.status, 201);
-  after = balance("M100004");
+  after = central_client_balance(&cx, "M100004");
   snprintf(dir, sizeof dir, "%s", srv.dir);
   assert_int_equal(central_client_stop(&srv), 0);
   assert_int_equal(central_client_start(&srv, NULL, dir, 0), 0);
-  b = call("POST", "/v1/redemptions", body, "restart-key");
+  b = central_client_call(&cx, "POST", "/v1/redemptions", body, "restart-key");
   assert_int_equal(b.status, 201);
   assert_string_equal(a.body, b.body);
-  assert_int_equal(balance("M100004"), after);
+  assert_int_equal(central_client_balance(&cx, "M100004"), after);
   central_client_resp_free(&a);
   central_client_resp_free(&b);
   /* Another kiosk's key space is its own. */
-  a = call("POST", "/v1/redemptions",
-           "{\"member_id\":\"M100004\",\"item_id\":\"C002\"}", "restart-key");
-  expect_error(&a, 422, "idempotency_mismatch");
+  a = central_client_call(&cx, "POST", "/v1/redemptions",
+                          "{\"member_id\":\"M100004\",\"item_id\":\"C002\"}",
+                          "restart-key");
+  central_client_expect_error(&a, 422, "idempotency_mismatch");
 }
 
 int main(void) {

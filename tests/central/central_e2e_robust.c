@@ -60,14 +60,6 @@ static central_resp call(const char *method, const char *path,
   return r;
 }
 
-static void expect_error(central_resp *r, long status, const char *code) {
-  if (r->status != status || strcmp(central_client_error(r), code) != 0)
-    fprintf(stderr, "got %ld %s\n", r->status, r->body ? r->body : "");
-  assert_int_equal(r->status, status);
-  assert_string_equal(central_client_error(r), code);
-  central_client_resp_free(r);
-}
-
 static void health_is_served(void) {
   central_resp r = call("GET", "/v1/health", NULL, 0, 0);
   assert_int_equal(r.status, 200);
@@ -170,11 +162,11 @@ static void oversize_body_is_refused_on_every_route(void **state) {
   big[n] = '\0';
   for (i = 0; i < sizeof routes / sizeof routes[0]; i++) {
     r = call("POST", routes[i], big, n, 0);
-    expect_error(&r, 413, "payload_too_large");
+    central_client_expect_error(&r, 413, "payload_too_large");
   }
   /* Even a GET that carries a body. */
   r = call("GET", "/v1/kiosk/config", big, n, 0);
-  expect_error(&r, 413, "payload_too_large");
+  central_client_expect_error(&r, 413, "payload_too_large");
   free(big);
   health_is_served();
 }
@@ -229,7 +221,7 @@ static void vouchers_and_points_expire_forty_days_later(void **state) {
   /* The signature check follows the server's clock: a kiosk still on
    * today's time is forty days stale. */
   r = call("GET", "/v1/kiosk/config", NULL, 0, 0);
-  expect_error(&r, 401, "stale_timestamp");
+  central_client_expect_error(&r, 401, "stale_timestamp");
 
   /* Points past their expiry leave the balance: silver's lot of 4000
    * (1500 left) ended after 25 days, diamond's (3500 left) after 15. */
@@ -245,7 +237,7 @@ static void vouchers_and_points_expire_forty_days_later(void **state) {
   central_client_resp_free(&r);
   snprintf(path, sizeof path, "/v1/vouchers/%s/use", unused);
   r = call("POST", path, NULL, 0, LATER);
-  expect_error(&r, 409, "voucher_expired");
+  central_client_expect_error(&r, 409, "voucher_expired");
 
   /* An uncollected gift can still be voided: its points go back to the
    * lots they came from, still alive here. */
