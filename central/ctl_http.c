@@ -113,9 +113,7 @@ static int hexval(char ch) {
   return -1;
 }
 
-/* Splits the raw path (up to '?') into percent-decoded segments stored in
- * buf. Returns the count, or -1 for a path we do not serve. */
-static int split_path(const char *uri, char *buf, size_t cap, const char **seg) {
+int ctl_http_split_path(const char *uri, char *buf, size_t cap, const char **seg) {
   size_t o = 0;
   int n = 0;
   const char *p = uri;
@@ -154,7 +152,7 @@ static enum MHD_Result serve(ctl_http *h, struct MHD_Connection *c,
 
   if (!x->uri || strlen(x->uri) > URI_MAX)
     return reply_error(c, 404, "not_found", "no such route");
-  nseg = split_path(x->uri, segbuf, sizeof segbuf, seg);
+  nseg = ctl_http_split_path(x->uri, segbuf, sizeof segbuf, seg);
   route = nseg < 0 ? NULL : ctl_routes_find(h->env, method, seg, nseg);
   if (!route) return reply_error(c, 404, "not_found", "no such route");
 

@@ -15,6 +15,8 @@
 #ifndef CTL_HTTP_H
 #define CTL_HTTP_H
 
+#include <stddef.h>
+
 #include "ctl_env.h"
 
 typedef struct ctl_http ctl_http;
@@ -23,5 +25,12 @@ int ctl_http_start(const ctl_env *env, const char *host, int port,
                    int threads, int timeout_s, ctl_http **out, int *bound_port,
                    char *msg);
 void ctl_http_stop(ctl_http *h);
+
+/* Splits a raw request path (up to '?') into percent-decoded segments stored
+ * in buf (cap bytes); seg gets up to CTL_REQ_MAX_SEGS pointers into it.
+ * Returns the count, or -1 for a path the server does not serve (no leading
+ * '/', bad escape, an encoded NUL, too many segments, too long). Exported so
+ * the request fuzzer routes exactly as the server does. */
+int ctl_http_split_path(const char *uri, char *buf, size_t cap, const char **seg);
 
 #endif

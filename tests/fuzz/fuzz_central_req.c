@@ -28,6 +28,7 @@
 #include "ctl_demo.h"
 #include "ctl_env.h"
 #include "ctl_keys.h"
+#include "ctl_http.h"
 #include "ctl_req.h"
 #include "ctl_routes.h"
 #include "ctl_staff.h"
@@ -126,41 +127,6 @@ static int parse(char *text, size_t size, request *q) {
   return 0;
 }
 
-static int hexval(char ch) {
-  if (ch >= '0' && ch <= '9') return ch - '0';
-  if (ch >= 'a' && ch <= 'f') return ch - 'a' + 10;
-  if (ch >= 'A' && ch <= 'F') return ch - 'A' + 10;
-  return -1;
-}
-
-/* What ctl_http does before routing (its split_path is static there): split
- * at '/' up to '?', percent-decode, refuse NUL and over-long paths. */
-static int split(const char *uri, char *buf, size_t cap, const char **seg) {
-  size_t o = 0;
-  int n = 0;
-  const char *p = uri;
-  if (*p != '/') return -1;
-  while (*p == '/') {
-    p++;
-    if (n == CTL_REQ_MAX_SEGS) return -1;
-    seg[n++] = buf + o;
-    while (*p && *p != '/' && *p != '?') {
-      int ch = (unsigned char)*p;
-      if (*p == '%') {
-        int hi = hexval(p[1]), lo = hi < 0 ? -1 : hexval(p[2]);
-        if (hi < 0 || lo < 0) return -1;
-        ch = hi * 16 + lo;
-        p += 2;
-      }
-      if (ch == 0 || o + 2 > cap) return -1;
-      buf[o++] = (char)ch;
-      p++;
-    }
-    buf[o++] = '\0';
-  }
-  return *p && *p != '?' ? -1 : n;
-}
-
 static int mentions(const char *s, size_t n, const char *what) {
   size_t w = strlen(what);
   for (size_t i = 0; i + w <= n; i++)
@@ -209,7 +175,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size) {
   if (size > CTL_REQ_MAX_BODY + 4096) return 0; /* ctl_http answers 413 */
   text = fuzz_copy(data, size);
   if (parse(text, size, &q) != 0 || strlen(q.target) > 2048 ||
-      (nseg = split(q.target, segbuf, sizeof segbuf, seg)) < 0 ||
+      (nseg = ctl_http_split_path(q.target, segbuf, sizeof segbuf, seg)) < 0 ||
       !(route = ctl_routes_find(&env, q.method, seg, nseg)) ||
       route->handler == ctl_staff_route_login) {
     free(text);
