@@ -156,11 +156,10 @@ void)
   not_blank "$out/admin-void-land-en.png"
   if have_ocr; then
     t=$(ocr "$out/admin-void.png" chi_sim+eng)
-    # OCR confuses the letter O and the digit 0 both ways. The id after its
-    # leading O is hex, which has no letter O, so reading every O as 0 in the
-    # OCR text compares exactly the hex digits.
-    t0=$(printf '%s' "$t" | tr 'O' '0')
-    case $t0 in *"${vid#O}"*) ;; *) fail "admin screen lacks $vid: $t" ;; esac
+    # Tesseract confuses look-alike characters in a hex id (0/O/D, 8/B, 5/S,
+    # 1/I/l, 2/Z, 6/G): both sides are folded the same way before comparing.
+    fold() { printf '%s' "$1" | tr 'ODQBSIlZG' '000851126'; }
+    case $(fold "$t") in *"$(fold "${vid#O}")"*) ;; *) fail "admin screen lacks $vid: $t" ;; esac
   fi
   ;;
 *) fail "unknown mode $mode" ;;
