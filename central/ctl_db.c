@@ -255,6 +255,19 @@ static const char *const migrations[] = {
     "ALTER TABLE vouchers ADD COLUMN kiosk_id TEXT;"
     "ALTER TABLE vouchers ADD COLUMN issued_at INTEGER;"
     "ALTER TABLE vouchers ADD COLUMN void_reason TEXT;",
+    /* 5 -> 6: operations (issues 4 and 11). An admin can disable a staff
+     * account without deleting its audit trail (disabled = 1 refuses its
+     * logins and ends its sessions). Kiosks report what happened on paper
+     * for each voucher: one row per print attempt, keyed by the kiosk's
+     * idempotency key, so the desk sees printed / failed / reprinted. */
+    "ALTER TABLE staff ADD COLUMN disabled INTEGER NOT NULL DEFAULT 0"
+    "  CHECK(disabled IN (0, 1));"
+    "CREATE TABLE print_records(id INTEGER PRIMARY KEY,"
+    "  kiosk_id TEXT NOT NULL, voucher_code TEXT NOT NULL,"
+    "  outcome TEXT NOT NULL CHECK(outcome IN ('printed', 'failed')),"
+    "  reprint INTEGER NOT NULL DEFAULT 0 CHECK(reprint IN (0, 1)),"
+    "  reason TEXT, printed_at INTEGER NOT NULL, received_at INTEGER NOT NULL);"
+    "CREATE INDEX print_records_voucher ON print_records(voucher_code, id);",
 };
 
 #define NMIGRATIONS ((int)(sizeof migrations / sizeof migrations[0]))

@@ -31,7 +31,7 @@
 
 #include "kerr.h"
 
-#define CTL_DB_SCHEMA_VERSION 5
+#define CTL_DB_SCHEMA_VERSION 6
 
 typedef struct ctl_db ctl_db;
 
