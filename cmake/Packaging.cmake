@@ -79,8 +79,10 @@ install(FILES ${PROJECT_SOURCE_DIR}/systemd/kiosk-cage.conf RENAME cage.conf
 # that and this component into one package.
 install(FILES ${PROJECT_SOURCE_DIR}/systemd/kiosk-central.service
         DESTINATION ${KIOSK_UNITDIR} COMPONENT central)
-install(FILES ${KIOSK_PKG_DIR}/kiosk-central.default
-        DESTINATION ${CMAKE_INSTALL_FULL_SYSCONFDIR}/default RENAME kiosk-central
+# Every kiosk's secret: root only; systemd reads it for the service's
+# DynamicUser (LoadCredential=), so no group is needed.
+install(FILES ${KIOSK_PKG_DIR}/central.conf.example
+        DESTINATION ${CMAKE_INSTALL_FULL_SYSCONFDIR}/kiosk-central RENAME central.conf
         PERMISSIONS OWNER_READ OWNER_WRITE COMPONENT central)
 install(FILES ${KIOSK_PKG_DIR}/debian/kiosk-central/lintian-overrides
         RENAME kiosk-central

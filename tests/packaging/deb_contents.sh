@@ -41,7 +41,7 @@ for po in "$src"/assets/i18n/*/*.po; do
 done
 has "$central" -rwxr-xr-x root/root usr/bin/kiosk-central
 has "$central" -rw-r--r-- root/root lib/systemd/system/kiosk-central.service
-has "$central" -rw------- root/root etc/default/kiosk-central
+has "$central" -rw------- root/root etc/kiosk-central/central.conf
 has "$central" -rw-r--r-- root/root usr/share/man/man8/kiosk-central.8.gz
 for img in "$src"/central/assets/items/*.png; do
   has "$central" -rw-r--r-- root/root "usr/share/kiosk/central/items/$(basename "$img")"
@@ -51,7 +51,7 @@ dpkg-deb -c "$kiosk" | grep -q 'usr/bin/kiosk-central' && bad "kiosk ships kiosk
 dpkg-deb -c "$central" | grep -q 'usr/bin/kiosk$' && bad "kiosk-central ships kiosk"
 
 [ "$(dpkg-deb --info "$kiosk" conffiles)" = /etc/kiosk/kiosk.conf ] || bad "kiosk conffiles: $(dpkg-deb --info "$kiosk" conffiles)"
-[ "$(dpkg-deb --info "$central" conffiles)" = /etc/default/kiosk-central ] || bad "central conffiles"
+[ "$(dpkg-deb --info "$central" conffiles)" = /etc/kiosk-central/central.conf ] || bad "central conffiles"
 
 deps=$(dpkg-deb -f "$kiosk" Depends)
 for d in fonts-noto-cjk libsdl2-2.0-0 libsdl2-ttf-2.0-0 libsdl2-image-2.0-0 libzbar0 \
@@ -74,6 +74,14 @@ for s in postinst prerm postrm; do
 done
 grep -q 'dpkg-statoverride --update --add root kiosk 0640 /etc/kiosk/kiosk.conf' "$tmp/k/DEBIAN/postinst" ||
   bad "postinst does not give kiosk.conf to group kiosk"
+# The server's unit takes its secrets from the file, never as flags.
+dpkg-deb -x "$central" "$tmp/c"
+unit=$tmp/c/lib/systemd/system/kiosk-central.service
+grep -q '^LoadCredential=central.conf:/etc/kiosk-central/central.conf$' "$unit" ||
+  bad "kiosk-central.service does not load central.conf as a credential"
+grep -q '^ExecStart=.*--config %d/central.conf' "$unit" || bad "kiosk-central.service ExecStart lacks --config"
+grep -q -e '--kiosk' -e '--staff' -e '--signing-seed' -e EnvironmentFile "$unit" &&
+  bad "kiosk-central.service passes secrets on the command line"
 # Assets path compiled into the binaries = where the package installs them.
 grep -aq '/usr/share/kiosk' "$tmp/k/usr/bin/kiosk-print" || bad "kiosk-print does not look in /usr/share/kiosk"
 [ -d "$tmp/k/usr/share/kiosk/i18n/zh_CN" ] || bad "no /usr/share/kiosk/i18n/zh_CN"
