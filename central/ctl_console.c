@@ -97,7 +97,38 @@ static json_t *beat_field(json_t *beat, const char *key, int want_int) {
   return json_null();
 }
 
-/* The desk's view of a voucher, read on conn (the caller's transaction). */
+/* The kiosks' print reports for code, oldest first, as a JSON array. */
+static int print_list(sqlite3 *conn, const char *code, json_t **out,
+                      char *msg) {
+  sqlite3_stmt *st;
+  int rc = ctl_db_prepare(conn,
+                          "SELECT kiosk_id, outcome, reprint, reason, "
+                          "printed_at, received_at FROM print_records "
+                          "WHERE voucher_code=? ORDER BY id",
+                          &st, msg);
+  if (rc) return rc;
+  sqlite3_bind_text(st, 1, code, -1, SQLITE_STATIC);
+  *out = json_array();
+  while ((rc = sqlite3_step(st)) == SQLITE_ROW)
+    json_array_append_new(
+        *out,
+        json_pack("{s:s, s:s, s:b, s:o, s:I, s:I}", "kiosk_id",
+                  (const char *)sqlite3_column_text(st, 0), "outcome",
+                  (const char *)sqlite3_column_text(st, 1), "reprint",
+                  sqlite3_column_int(st, 2) != 0, "reason", opt_text(st, 3),
+                  "printed_at", (json_int_t)sqlite3_column_int64(st, 4),
+                  "received_at", (json_int_t)sqlite3_column_int64(st, 5)));
+  rc = rc == SQLITE_DONE
+           ? KERR_OK
+           : kerr_set(msg, KERR_DB, "print records: %s", sqlite3_errmsg(conn));
+  ctl_db_finish(st);
+  if (rc) json_decref(*out);
+  return rc;
+}
+
+/* The desk's view of a voucher, read on conn (the caller's transaction).
+ * An offline voucher's kiosk is the one that signed it (vouchers.kiosk_id);
+ * it may have no redemption (refused: void with void_reason). */
 static int voucher_view(sqlite3 *conn, const char *code, int64_t now,
                         json_t **out, char *msg) {
   sqlite3_stmt *st;
@@ -106,11 +137,12 @@ static int voucher_view(sqlite3 *conn, const char *code, int64_t now,
       conn,
       "SELECT v.id, v.status, v.quantity, v.expires_at, v.changed_at, "
       "v.item_id, v.member_id, r.created_at, r.points_charged, r.kiosk_id, "
-      "i.kind, i.name_zh, i.name_en, m.name, m.phone, h.at, h.body "
+      "i.kind, i.name_zh, i.name_en, m.name, m.phone, h.at, h.body, "
+      "v.kiosk_id, v.issued_at, v.void_reason "
       "FROM vouchers v LEFT JOIN redemptions r ON r.id=v.redemption_id "
       "LEFT JOIN items i ON i.id=v.item_id LEFT JOIN members m "
-      "ON m.id=v.member_id LEFT JOIN heartbeats h ON h.kiosk_id=r.kiosk_id "
-      "WHERE v.code=?",
+      "ON m.id=v.member_id LEFT JOIN heartbeats h "
+      "ON h.kiosk_id=COALESCE(v.kiosk_id, r.kiosk_id) WHERE v.code=?",
       &st, msg);
   if (rc) return rc;
   sqlite3_bind_text(st, 1, code, -1, SQLITE_STATIC);
@@ -119,7 +151,8 @@ static int voucher_view(sqlite3 *conn, const char *code, int64_t now,
     const char *status = (const char *)sqlite3_column_text(st, 1);
     const char *beat_text = (const char *)sqlite3_column_text(st, 16);
     json_t *beat = beat_text ? json_loads(beat_text, 0, NULL) : NULL;
-    int has_kiosk = sqlite3_column_type(st, 9) != SQLITE_NULL;
+    int offline = sqlite3_column_type(st, 17) != SQLITE_NULL;
+    int has_kiosk = offline || sqlite3_column_type(st, 9) != SQLITE_NULL;
     int has_beat = sqlite3_column_type(st, 15) != SQLITE_NULL;
     int online = has_beat && now - sqlite3_column_int64(st, 15) <= offline_after;
     json_int_t depth = json_integer_value(json_object_get(beat, "queue_depth"));
@@ -145,19 +178,34 @@ static int voucher_view(sqlite3 *conn, const char *code, int64_t now,
         "kind", opt_text(st, 10), "name", "zh", opt_text(st, 11), "en",
         opt_text(st, 12), "member", "id",
         (const char *)sqlite3_column_text(st, 6), "name_masked", name,
-        "phone_masked", phone, "kiosk", "id", opt_text(st, 9), "online",
+        "phone_masked", phone, "kiosk", "id",
+        opt_text(st, offline ? 17 : 9), "online",
         has_kiosk ? json_boolean(online) : json_null(), "last_heartbeat",
         opt_int(st, 15), "queue_depth",
         beat ? beat_field(beat, "queue_depth", 1) : json_null(), "pending",
         has_kiosk && (!online || depth > 0));
     json_decref(beat);
     rc = *out ? KERR_OK : kerr_set(msg, KERR_NOMEM, "voucher view");
+    if (rc == 0) {
+      json_object_set_new(*out, "offline", json_boolean(offline));
+      json_object_set_new(*out, "issued_at",
+                          offline ? json_integer(sqlite3_column_int64(st, 18))
+                                  : json_null());
+      json_object_set_new(*out, "void_reason", opt_text(st, 19));
+    }
   } else {
     rc = rc == SQLITE_DONE
              ? kerr_set(msg, KERR_NOT_FOUND, "no voucher")
              : kerr_set(msg, KERR_DB, "voucher: %s", sqlite3_errmsg(conn));
   }
   ctl_db_finish(st);
+  if (rc == 0) {
+    json_t *prints;
+    if ((rc = print_list(conn, code, &prints, msg)) == 0)
+      json_object_set_new(*out, "prints", prints);
+    else
+      json_decref(*out);
+  }
   return rc;
 }
 

@@ -15,6 +15,12 @@
  *   the desk needs: the item, the member masked, the issuing kiosk and
  *   whether that kiosk is offline or still has transactions queued
  *   ("pending": the central may not know everything yet).
+ * - A kiosk's offline voucher (KV1.O..., registered with vouchers.kiosk_id
+ *   and issued_at) reads offline: true with issued_at, its kiosk being the
+ *   one that signed it, and void_reason when the central refused it. Every
+ *   voucher carries "prints": the kiosks' print reports from print_records
+ *   (kiosk, printed or failed with the reason, reprint, times), oldest
+ *   first; an empty list means no kiosk has reported a print yet.
  * - A kiosk is online when its last heartbeat is at most offline_after
  *   seconds old (default 180); the fleet lists every kiosk the central knows
  *   (flags, kiosks table, heartbeats) with alerts for the ones that need a

@@ -224,7 +224,8 @@ static int lookup(sqlite3 *conn, const char *hash, session *s, char *msg) {
   int rc = ctl_db_prepare(conn,
                           "SELECT s.user, u.role, s.csrf, s.expires_at, "
                           "s.last_seen FROM staff_sessions s JOIN staff u "
-                          "ON u.user=s.user WHERE s.id_hash=?",
+                          "ON u.user=s.user WHERE s.id_hash=? "
+                          "AND u.disabled=0",
                           &st, msg);
   if (rc) return rc;
   sqlite3_bind_text(st, 1, hash, -1, SQLITE_STATIC);
@@ -387,11 +388,12 @@ static int json_body(const ctl_req *req) {
 }
 
 /* In the write transaction: decides the login and writes its audit rows.
- * Returns the HTTP status to answer (200, 401, 429) or a negative KERR. */
+ * Returns the HTTP status to answer (200, 401, 403 disabled, 429) or a
+ * negative KERR. */
 static int decide(sqlite3 *conn, const char *user, const account *a,
                   int right, int64_t now, int64_t *locked_until,
                   char *msg) {
-  int64_t failures = 0;
+  int64_t failures = 0, disabled = 0;
   int rc;
   if (!a->found) {
     rc = ctl_staff_audit(conn, user, now, "login_failed", NULL, "unknown user",
@@ -401,12 +403,21 @@ static int decide(sqlite3 *conn, const char *user, const account *a,
   if ((rc = ctl_db_int(conn, "SELECT locked_until FROM staff WHERE user=?",
                        user, NULL, 0, locked_until, msg)) != 0 ||
       (rc = ctl_db_int(conn, "SELECT failures FROM staff WHERE user=?", user,
-                       NULL, 0, &failures, msg)) != 0)
+                       NULL, 0, &failures, msg)) != 0 ||
+      (rc = ctl_db_int(conn, "SELECT disabled FROM staff WHERE user=?", user,
+                       NULL, 0, &disabled, msg)) != 0)
     return rc;
   if (*locked_until > now) {
     rc = ctl_staff_audit(conn, user, now, "login_refused", NULL,
                          "account locked", msg);
     return rc ? rc : 429;
+  }
+  /* Only the right password learns that the account is disabled; a wrong
+   * one counts towards the lock as for any account. */
+  if (right && disabled) {
+    rc = ctl_staff_audit(conn, user, now, "login_refused", NULL,
+                         "account disabled", msg);
+    return rc ? rc : 403;
   }
   if (right) {
     rc = exec_user(conn,
@@ -534,6 +545,9 @@ void ctl_staff_route_login(const ctl_env *env, ctl_req *req) {
     ctl_req_error(req, 429, "account_locked",
                   "too many wrong passwords: try again in %lld s",
                   (long long)(locked_until - req->now));
+  } else if (rc == 403) {
+    ctl_req_error(req, 403, "account_disabled",
+                  "this account is disabled: an admin can enable it");
   } else if (rc == 401) {
     ctl_req_error(req, 401, "bad_credentials", "wrong user or password");
   } else {

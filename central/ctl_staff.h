@@ -10,7 +10,8 @@
  *   user is 401 bad_credentials after the same hashing work. Five wrong
  *   passwords in a row lock the account for five minutes: the fifth and every
  *   attempt until then, right or wrong, is 429 account_locked. A right
- *   password resets the count.
+ *   password resets the count. The right password of an account an admin
+ *   has disabled (ctl_accounts) is 403 account_disabled.
  * - A session is a random 256-bit id in the cookie kc_staff (HttpOnly,
  *   SameSite=Strict, Path=/v1/staff); the database keeps only its SHA-256,
  *   so a copy of the database opens no session. It ends 12 h after login, 30
@@ -21,7 +22,7 @@
  *   X-CSRF-Token. SameSite=Strict already keeps the cookie off cross-site
  *   requests; the token is the second lock.
  * - ctl_staff_check() guards every staff route: 401 unauthorized without a
- *   live session, 403 csrf_failed without the right token, 403 forbidden when
+ *   live session (a disabled account has none), 403 csrf_failed without the right token, 403 forbidden when
  *   the route is admin-only. On success req->staff_user and staff_role are
  *   set. Staff answers are never cached (req->staff, ctl_staff_headers).
  * - ctl_staff_audit() appends a row (time, user, action, target, detail) in

@@ -114,14 +114,15 @@ function show(view) {
 function route() {
   if (!state.user) return show('login');
   let view = (location.hash || '#desk').slice(1);
-  if (!['desk', 'fleet', 'catalog', 'reports'].includes(view)) view = 'desk';
-  if ((view === 'catalog' || view === 'reports') && state.role !== 'admin') view = 'desk';
+  if (!['desk', 'fleet', 'catalog', 'reports', 'staff'].includes(view)) view = 'desk';
+  if (['catalog', 'reports', 'staff'].includes(view) && state.role !== 'admin') view = 'desk';
   flash('');
   show(view);
   if (view === 'desk') { renderVoucher(); $('#voucher-input').focus(); }
   if (view === 'fleet') { loadFleet(); state.timer = setInterval(loadFleet, FLEET_REFRESH_MS); }
   if (view === 'catalog') loadCatalog();
   if (view === 'reports') loadReports();
+  if (view === 'staff') loadStaff();
 }
 
 async function login(ev) {
@@ -194,7 +195,9 @@ function renderVoucher() {
   const parts = [
     el('div', { class: 'voucher-head' },
       el('h3', { text: `${itemName(v.item.name) || v.item.id} × ${v.quantity}` }),
-      el('span', { id: 'voucher-status', class: `badge status-${v.status}`, text: t(`status.${v.status}`) })),
+      el('span', {},
+        v.offline ? el('span', { id: 'voucher-offline-badge', class: 'badge offline-voucher', text: t('desk.offline') }) : null,
+        el('span', { id: 'voucher-status', class: `badge status-${v.status}`, text: t(`status.${v.status}`) }))),
     row(t('desk.member'), `${v.member.name_masked} · ${v.member.phone_masked} (${v.member.id})`),
     row(t('desk.voucher_id'), v.voucher_id),
     row(t('desk.kiosk'), kioskText),
@@ -202,6 +205,9 @@ function renderVoucher() {
     row(t('desk.expires_at'), fmtTime(v.expires_at)),
     v.changed_at ? row(t('desk.changed_at'), fmtTime(v.changed_at)) : null,
     row(t('desk.points'), fmtNum(v.points_charged)),
+    v.offline ? el('p', { id: 'voucher-offline', class: 'warn', text: t('desk.offline_note', { kiosk: kiosk.id, time: fmtTime(v.issued_at) }) }) : null,
+    v.void_reason ? row(t('desk.refused'), v.void_reason, 'bad') : null,
+    printRows(v.prints || []),
     v.pending ? el('p', { id: 'voucher-pending', class: 'warn', text: t('desk.pending', { n: kiosk.queue_depth || 0 }) }) : null];
   card.append(...parts.filter((p) => p));
   if (v.status === 'issued' || v.status === 'expired') {
@@ -213,6 +219,26 @@ function renderVoucher() {
       el('button', { type: 'button', id: 'void-btn', class: 'danger', text: t('desk.void'), onclick: () => act('void') }));
     card.append(actions);
   }
+}
+
+// What the kiosks reported about paper: one line per print attempt.
+function printReason(r) {
+  if (!r) return t('desk.print_no_reason');
+  const key = `print_reason.${r}`;
+  const text = t(key);
+  return text === key ? r : text;
+}
+
+function printRows(prints) {
+  const list = el('ul', { id: 'voucher-prints', class: 'prints' });
+  if (!prints.length) list.append(el('li', { class: 'none', text: t('desk.print_none') }));
+  for (const p of prints) {
+    const vars = { time: fmtTime(p.printed_at), kiosk: p.kiosk_id, reason: printReason(p.reason) };
+    const key = p.outcome === 'printed' ? (p.reprint ? 'desk.reprinted' : 'desk.printed')
+      : (p.reprint ? 'desk.reprint_failed' : 'desk.print_failed');
+    list.append(el('li', { class: p.outcome === 'printed' ? 'ok' : 'bad', 'data-outcome': p.outcome, text: t(key, vars) }));
+  }
+  return el('div', { class: 'row' }, el('span', { class: 'label', text: t('desk.prints') }), list);
 }
 
 // ---- fleet -------------------------------------------------------------------
@@ -342,6 +368,38 @@ async function loadReports() {
   $('#report-items-table tbody').replaceChildren(...rep.items.map((i) =>
     el('tr', {}, el('td', { text: `${i.item_id} ${itemName(i.name)}` }), el('td', { text: fmtNum(i.redemptions) }),
       el('td', { text: fmtNum(i.quantity) }), el('td', { text: fmtNum(i.points) }))));
+}
+
+// ---- staff accounts (admin) ----------------------------------------------------
+async function loadStaff() {
+  const r = await api('GET', '/v1/staff/accounts');
+  if (r.status !== 200) return flash(errorText(r), 'error');
+  $('#staff-table tbody').replaceChildren(...r.json.accounts.map(accountRow));
+}
+
+function accountRow(a) {
+  const self = a.user === state.user;
+  const stateText = a.state === 'locked' ? t('staff.locked', { time: fmtTime(a.locked_until) }) : t(`staff.${a.state}`);
+  const action = a.disabled ? 'enable' : 'disable';
+  return el('tr', { 'data-user': a.user, 'data-state': a.state, class: a.state === 'active' ? '' : 'attention' },
+    el('td', {}, el('b', { text: a.user }), self ? ` ${t('staff.you')}` : ''),
+    el('td', { text: t(`role.${a.role}`) }),
+    el('td', {}, el('span', { class: `badge account-${a.state}`, text: stateText })),
+    el('td', { text: fmtNum(a.sessions) }),
+    el('td', { text: fmtTime(a.created_at) }),
+    el('td', {}, self ? null : el('button', {
+      type: 'button', class: a.disabled ? 'primary' : 'danger', 'data-action': action,
+      text: t(`staff.${action}`), onclick: () => setAccount(a.user, action),
+    })));
+}
+
+async function setAccount(user, action) {
+  if (action === 'disable' && !window.confirm(t('staff.confirm_disable', { user }))) return;
+  const r = await api('POST', `/v1/staff/accounts/${encodeURIComponent(user)}/${action}`);
+  if (r.status !== 200) return flash(errorText(r), 'error');
+  flash(t(action === 'disable' ? 'staff.disabled_ok' : 'staff.enabled_ok', { user }), 'ok');
+  const old = document.querySelector(`#staff-table tr[data-user="${CSS.escape(user)}"]`);
+  if (old) old.replaceWith(accountRow(r.json));
 }
 
 // ---- start ---------------------------------------------------------------------

@@ -1,16 +1,24 @@
 // console_pages_in_chromium: logs in to the staff console in headless
 // chromium and does what the staff do, against the real kiosk-central:
-//   desk: scan a voucher a kiosk redeemed (typed into the focused input
-//         and Enter, as a USB scanner does), mark it used, see it used;
+//   kiosk: the real kiosk (kiosk --script, SDL_VIDEODRIVER=dummy, the demo's
+//         file: printer) redeems a gift against the same central; the
+//         voucher code is read back from the printed slip's PNG with
+//         zbarimg, the path a desk scanner takes;
+//   desk: scan that voucher (typed into the focused input and Enter, as a
+//         USB scanner does), see the kiosk's print report, mark it used, see
+//         it used; look up a kiosk's offline voucher (signed with the demo
+//         kiosk's voucher key) by its id and see the offline flag and its
+//         print reports (failed, then reprinted);
 //   admin: edit an item's stock and see the kiosk's signed GET /v1/catalog
 //         answer the new stock under a new ETag; see a kiosk that sent a
 //         heartbeat online in the fleet, then offline once the server's
 //         clock has moved on (--clock-offset, restart on the same port and
 //         database: the session survives); the reports' SVG charts; the
-//         English toggle.
+//         English toggle; the staff accounts page: disable desk (its logins
+//         are refused with account_disabled), enable it again.
 // Screenshots of every page go to $KIOSK_BUILD_DIR/console-screenshots/.
 // No request may leave the server's origin and the page must log no error.
-import { spawn } from 'node:child_process';
+import { execFileSync, spawn } from 'node:child_process';
 import crypto from 'node:crypto';
 import fs from 'node:fs';
 import http from 'node:http';
@@ -99,6 +107,71 @@ function kiosk(method, target, body, headers = {}) {
   });
 }
 
+// Staff login over plain HTTP (the browser has its own session).
+function staffLogin(user, password) {
+  const payload = Buffer.from(JSON.stringify({ user, password }));
+  return new Promise((resolve, reject) => {
+    const req = http.request({ host: '127.0.0.1', port, method: 'POST', path: '/v1/staff/login', agent: false,
+      headers: { 'Content-Type': 'application/json', 'Content-Length': payload.length } }, (res) => {
+      const chunks = [];
+      res.on('data', (c) => chunks.push(c));
+      res.on('end', () => resolve({ status: res.statusCode, json: JSON.parse(Buffer.concat(chunks).toString('utf8') || 'null') }));
+    });
+    req.on('error', reject);
+    req.end(payload);
+  });
+}
+
+// The real kiosk, headless, redeems G001 for demo member 3 against this
+// central and prints the voucher with the demo's file: printer; the code is
+// what zbarimg reads off the printed PNG.
+function kioskJourney() {
+  const kdir = path.join(stateDir, 'kiosk');
+  fs.mkdirSync(kdir, { recursive: true });
+  const script = path.join(kdir, 'redeem.script');
+  fs.writeFileSync(script, ['press demo-member-3', 'expect member', 'press btn-catalog', 'expect catalog',
+    'press item-G001', 'expect item', 'press btn-confirm', 'expect result',
+    `shot ${path.join(SHOTS, '00-kiosk-result.png')}`, 'press btn-done', 'expect member', ''].join('\n'));
+  let log = '';
+  try {
+    execFileSync(path.join(BUILD, 'kiosk'), ['--demo', '--central', base, '--state-dir', path.join(kdir, 'state'),
+      '--script', script], { env: { ...process.env, SDL_VIDEODRIVER: 'dummy' }, timeout: 60000, stdio: ['ignore', 'ignore', 'pipe'] });
+  } catch (e) {
+    throw new Error(`kiosk --script failed (${e.status}): ${e.stderr}`);
+  }
+  const png = path.join(kdir, 'state/printer/voucher.png');
+  if (!fs.existsSync(png)) throw new Error(`the kiosk printed nothing (${png} missing)`);
+  fs.copyFileSync(png, path.join(SHOTS, '00-kiosk-voucher.png'));
+  try {
+    log = execFileSync('zbarimg', ['--raw', '-q', png], { encoding: 'utf8' });
+  } catch (e) {
+    throw new Error(`zbarimg read no code on the printed voucher: ${e.status}`);
+  }
+  const code = log.split('\n').find((l) => l.startsWith('KV1.'));
+  if (!code) throw new Error(`no KV1 voucher code on the printed slip: ${log}`);
+  return code;
+}
+
+// A kiosk's offline voucher (issue 4): signed with demo-kiosk's demo voucher
+// key (net/kvkey.h; as tests/central/offline_journey.mjs), registered with a
+// redemption, then two print reports: paper out, then a reprint.
+async function offlineVoucher() {
+  const key = crypto.createPrivateKey({ format: 'der', type: 'pkcs8', key: Buffer.concat([
+    Buffer.from('302e020100300506032b657004220420', 'hex'), Buffer.from('demo-kiosk voucher key, public!!', 'ascii')]) });
+  const id = `O${crypto.randomBytes(6).toString('hex').toUpperCase()}`;
+  const now = Math.floor(Date.now() / 1000);
+  const head = `KV1.${id}.P001.M100004.${now + 30 * 86400}`;
+  const code = `${head}.${crypto.sign(null, Buffer.from(head), key).toString('base64url')}`;
+  const r = await kiosk('POST', '/v1/redemptions', { member_id: 'M100004', item_id: 'P001', offline_voucher: { code, issued_at: now - 120 } });
+  if (r.status !== 201 || r.json.voucher?.code !== code) throw new Error(`offline redemption: ${r.status} ${JSON.stringify(r.json)}`);
+  for (const rec of [{ outcome: 'failed', reason: 'paper_out', printed_at: now - 110 },
+    { outcome: 'printed', reprint: true, printed_at: now - 60 }]) {
+    const p = await kiosk('POST', '/v1/kiosk/print-records', { voucher_code: code, ...rec });
+    if (p.status !== 201) throw new Error(`print record: ${p.status} ${JSON.stringify(p.json)}`);
+  }
+  return id;
+}
+
 // ---- the browser -----------------------------------------------------------
 let context = null;
 async function shot(page, name) {
@@ -110,9 +183,8 @@ async function shot(page, name) {
 async function journey() {
   fs.mkdirSync(SHOTS, { recursive: true });
   await start();
-  const red = await kiosk('POST', '/v1/redemptions', { member_id: 'M100004', item_id: 'E001' });
-  if (red.status !== 201) throw new Error(`redemption: ${red.status} ${JSON.stringify(red.json)}`);
-  const code = red.json.voucher.code;
+  const code = kioskJourney();
+  const offlineId = await offlineVoucher();
   await kiosk('POST', '/v1/redemptions', { member_id: 'M100003', item_id: 'G001' });
   await kiosk('POST', '/v1/parking/coupons', { member_id: 'M100002', plate: '沪C5D678', hours: 2 });
   const hb = await kiosk('POST', '/v1/kiosk/heartbeat',
@@ -131,6 +203,7 @@ async function journey() {
   const page = context.pages()[0] || await context.newPage();
   page.on('pageerror', (e) => fail(`page error: ${e.message}`));
   page.on('console', (m) => { if (m.type() === 'error' && !/401/.test(m.text())) fail(`console error: ${m.text()}`); });
+  page.on('dialog', (d) => d.accept());
   page.on('request', (r) => { if (!r.url().startsWith(base) && !r.url().startsWith('data:')) fail(`request left the origin: ${r.url()}`); });
 
   // Login page, Chinese first.
@@ -158,6 +231,10 @@ async function journey() {
   if (!card.includes('*')) fail(`member not masked on the desk card: ${card}`);
   if (!card.includes('demo-kiosk')) fail('desk card does not name the kiosk');
   if (!(await page.isVisible('#voucher-pending'))) fail('queued transactions on the kiosk are not flagged');
+  if (await page.isVisible('#voucher-offline-badge')) fail('an online voucher is flagged offline');
+  const printed = await page.$$eval('#voucher-prints li[data-outcome="printed"]', (ls) => ls.map((l) => l.textContent));
+  if (printed.length !== 1 || !printed[0].includes('demo-kiosk'))
+    fail(`the desk does not show the kiosk's print report: ${JSON.stringify(printed)}`);
   await shot(page, '02-desk-voucher.png');
   await page.click('#use-btn');
   await page.waitForSelector('#voucher-card[data-status="used"]', WAIT);
@@ -165,6 +242,23 @@ async function journey() {
   await shot(page, '03-desk-used.png');
   const after = await kiosk('GET', `/v1/vouchers/${code}`);
   if (after.json?.status !== 'used') fail(`voucher after the desk used it: ${after.json?.status}`);
+
+  // The offline voucher, typed by its id: flagged, with both print reports.
+  await page.fill('#voucher-input', offlineId.toLowerCase());
+  await page.keyboard.press('Enter');
+  await page.waitForSelector('#voucher-offline-badge', WAIT);
+  if (!(await page.isVisible('#voucher-card[data-status="issued"]'))) fail('offline voucher is not shown issued');
+  const prints = await page.$$eval('#voucher-prints li', (ls) => ls.map((l) => [l.dataset.outcome, l.textContent]));
+  if (prints.length !== 2 || prints[0][0] !== 'failed' || !prints[0][1].includes(words.zh['print_reason.paper_out']) ||
+      prints[1][0] !== 'printed' || !prints[1][1].includes('demo-kiosk'))
+    fail(`offline voucher's print reports on the desk: ${JSON.stringify(prints)}`);
+  if (!(await page.textContent('#voucher-offline')).includes('demo-kiosk')) fail('offline note does not name the kiosk');
+  await shot(page, '03b-desk-offline.png');
+  await page.click('#lang');
+  await page.waitForFunction((t) => document.querySelector('#voucher-offline-badge')?.textContent === t, words.en['desk.offline'], WAIT);
+  if (!(await page.textContent('#voucher-prints')).includes(words.en['print_reason.paper_out'])) fail('English print reason');
+  await shot(page, '03c-desk-offline-en.png');
+  await page.click('#lang');
 
   // Admin: stock edit reaches the kiosk's catalog under a new ETag.
   await page.click('#logout');
@@ -206,6 +300,27 @@ async function journey() {
   await page.waitForSelector('#chart-items svg rect.bar:not([height="0"])', WAIT);
   await shot(page, '07-reports-en.png');
   await page.click('#lang');
+
+  // Staff accounts: admin disables desk (no button on its own row), desk's
+  // login is refused as disabled, then admin enables it again.
+  await page.click('#nav a[data-view="staff"]');
+  const deskRow = '#staff-table tr[data-user="desk"]';
+  await page.waitForSelector(`${deskRow}[data-state="active"]`, WAIT);
+  if (await page.$('#staff-table tr[data-user="admin"] button')) fail('admin can press disable on their own row');
+  await page.click(`${deskRow} button[data-action="disable"]`);
+  await page.waitForSelector(`${deskRow}[data-state="disabled"]`, WAIT);
+  const refused = await staffLogin('desk', 'desk-demo');
+  if (refused.status !== 403 || refused.json?.error !== 'account_disabled') fail(`disabled desk login: ${refused.status} ${JSON.stringify(refused.json)}`);
+  await shot(page, '09-staff-disabled.png');
+  await page.click('#lang');
+  await page.waitForFunction((t) => document.querySelector('#view-staff h2').textContent === t, words.en['staff.title'], WAIT);
+  await page.waitForSelector(`${deskRow}[data-state="disabled"]`, WAIT);
+  await shot(page, '10-staff-disabled-en.png');
+  await page.click('#lang');
+  await page.waitForSelector(`${deskRow} button[data-action="enable"]`, WAIT);
+  await page.click(`${deskRow} button[data-action="enable"]`);
+  await page.waitForSelector(`${deskRow}[data-state="active"]`, WAIT);
+  if ((await staffLogin('desk', 'desk-demo')).status !== 200) fail('desk cannot log in after enable');
 
   // Ten minutes later (server clock): the kiosk has been silent too long.
   await stop();

@@ -3,7 +3,8 @@
 # kiosk-central (curl, jq, openssl): no access without a session, a CSRF
 # token on every state change, desk cannot do admin's work, five wrong
 # passwords lock an account for five minutes, sessions end after 30 idle
-# minutes and at logout, every action leaves an audit row with its user.
+# minutes and at logout, a disabled account's sessions end at once and it
+# cannot log in, every action leaves an audit row with its user.
 # Time is moved with the server's --clock-offset across restarts (sessions
 # and locks live in the database), so nothing here waits or times anything.
 set -u
@@ -87,7 +88,8 @@ start
 for route in "GET /v1/staff/fleet" "GET /v1/staff/session" "GET /v1/staff/items" \
   "GET /v1/staff/reports" "GET /v1/staff/audit" "POST /v1/staff/logout" \
   "GET /v1/staff/vouchers/V000000000000" "POST /v1/staff/vouchers/V000000000000/use" \
-  "PATCH /v1/staff/items/G001"; do
+  "PATCH /v1/staff/items/G001" "GET /v1/staff/accounts" \
+  "POST /v1/staff/accounts/desk/disable"; do
   set -- $route
   staff nobody "$1" "$2" '{}'
   expect 401 unauthorized "$route without a session"
@@ -178,6 +180,53 @@ kiosk GET /v1/catalog
 [ "$(field '.items[] | select(.id=="G001") | .tier_prices.gold')" = 123 ] || fail "gold price after edit"
 [ "$(field .version)" -gt "$version0" ] || fail "catalog version did not move"
 
+# Accounts: only admin lists, disables and enables them, with its own CSRF
+# token; an admin cannot disable themself; disabling desk ends its open
+# session at once and refuses its logins (account_disabled, not a lock).
+staff desk GET /v1/staff/accounts
+expect 403 forbidden "desk lists the accounts"
+staff desk POST /v1/staff/accounts/admin/disable '' "$desk_csrf"
+expect 403 forbidden "desk disables admin"
+staff desk POST /v1/staff/accounts/desk/enable '' "$desk_csrf"
+expect 403 forbidden "desk enables itself"
+staff admin GET /v1/staff/accounts
+expect 200 "admin lists the accounts"
+[ "$(field '.accounts[] | select(.user=="desk") | .state')" = active ] ||
+  fail "desk account reads $(field '.accounts[] | select(.user=="desk")')"
+[ "$(field '.accounts[] | select(.user=="desk") | .sessions')" -ge 1 ] 2>/dev/null ||
+  fail "desk's live session not counted"
+grep -q argon2 "$dir/body" && fail "the account list shows password hashes"
+staff admin POST /v1/staff/accounts/desk/disable
+expect 403 csrf_failed "disable without X-CSRF-Token"
+staff admin POST /v1/staff/accounts/desk/disable '' "$desk_csrf"
+expect 403 csrf_failed "disable with the desk session's token"
+staff admin POST /v1/staff/accounts/admin/disable '' "$admin_csrf"
+expect 409 cannot_disable_self "admin disables themself"
+staff admin POST /v1/staff/accounts/nosuch/disable '' "$admin_csrf"
+expect 404 not_found "disable an unknown account"
+staff desk GET /v1/staff/fleet
+expect 200 "desk's session before the disable"
+staff admin POST /v1/staff/accounts/desk/disable '' "$admin_csrf"
+expect 200 "admin disables desk"
+[ "$(field .state)/$(field .disabled)/$(field .sessions)" = disabled/true/0 ] ||
+  fail "disabled desk reads $(cat "$dir/body")"
+staff desk GET /v1/staff/fleet
+expect 401 unauthorized "desk's open session right after the disable"
+staff desk POST "/v1/staff/vouchers/$v2id/use" '' "$desk_csrf"
+expect 401 unauthorized "desk's old token after the disable"
+login desk2 desk desk-demo
+expect 403 account_disabled "a disabled account logs in"
+login desk2 desk wrong
+expect 401 bad_credentials "a disabled account with a wrong password"
+staff admin POST /v1/staff/accounts/desk/disable '' "$admin_csrf"
+expect 200 "disabling twice"
+staff admin POST /v1/staff/accounts/desk/enable '' "$admin_csrf"
+expect 200 "admin enables desk"
+[ "$(field .state)" = active ] || fail "enabled desk reads $(field .state)"
+login desk desk desk-demo
+expect 200 "desk logs in again once enabled"
+desk_csrf=$csrf
+
 # A heartbeat: the fleet shows the kiosk online.
 kiosk POST /v1/kiosk/heartbeat '{"printer":"ok","paper":"low","queue_depth":0,"version":"0.1.0"}'
 expect 200 "heartbeat"
@@ -196,6 +245,10 @@ login admin2 admin admin-demo
 expect 429 account_locked "the right password while locked"
 staff admin GET /v1/staff/items
 expect 200 "a session from before the lock still works"
+staff admin GET /v1/staff/accounts
+[ "$(field '.accounts[] | select(.user=="admin") | .state')" = locked ] &&
+  [ "$(field '.accounts[] | select(.user=="admin") | .locked_until')" -gt "$(($(date +%s) + skew))" ] ||
+  fail "locked admin in the account list: $(field '.accounts[] | select(.user=="admin")')"
 
 # The audit log names the user of every action.
 staff admin GET '/v1/staff/audit?limit=200'
@@ -209,6 +262,11 @@ has ".entries[] | select(.user==\"desk\" and .action==\"voucher_void\" and .targ
 has '.entries[] | select(.user=="admin" and .action=="item_update" and .target=="G001")'
 has '.entries[] | select(.user=="admin" and .action=="account_locked")'
 has '.entries[] | select(.user=="admin" and .action=="login_refused")'
+has '.entries[] | select(.user=="admin" and .action=="account_disable" and .target=="desk")'
+has '.entries[] | select(.user=="admin" and .action=="account_enable" and .target=="desk")'
+has '.entries[] | select(.user=="desk" and .action=="login_refused" and .detail=="account disabled")'
+[ "$(jq '[.entries[] | select(.action=="account_disable")] | length' "$dir/body")" = 1 ] ||
+  fail "a refused or repeated disable left an audit row"
 [ "$(jq '[.entries[] | select(.action=="voucher_use")] | length' "$dir/body")" = 1 ] ||
   fail "refused uses left audit rows"
 staff admin GET '/v1/staff/audit?limit=0'
@@ -226,20 +284,6 @@ staff desk GET /v1/staff/fleet
 field '.kiosks[] | select(.id=="demo-kiosk") | .alerts[]' | grep -qx offline || fail "no offline alert"
 stop
 
-# 31 minutes after the desk's last request: its session has ended.
-start --clock-offset 2200
-staff desk GET /v1/staff/session
-expect 401 unauthorized "desk after 31 idle minutes"
-staff desk POST "/v1/staff/vouchers/$v1/use" '' "$desk_csrf"
-expect 401 unauthorized "an ended session with its old token"
-login admin3 admin admin-demo
-expect 200 "admin login again"
-staff admin3 POST /v1/staff/logout '' "$csrf"
-expect 204 "logout"
-staff admin3 GET /v1/staff/session
-expect 401 unauthorized "after logout"
-stop
-
 # Real deployments: --hash-password makes the hash --staff USER:ROLE:HASH takes.
 hash=$(printf 'long-pass-123\n' | "$BIN" --hash-password)
 case "$hash" in '$argon2id$'*) ;; *) fail "--hash-password printed '$hash'";; esac
@@ -247,7 +291,31 @@ case "$hash" in '$argon2id$'*) ;; *) fail "--hash-password printed '$hash'";; es
 [ $? -eq 2 ] || fail "--staff with role root was accepted"
 "$BIN" --staff "ops:admin:plaintext" --help >/dev/null 2>&1
 [ $? -eq 2 ] || fail "--staff with a plain password was accepted"
-start --staff "ops:admin:$hash"
+
+# 31 minutes after the desk's last request: its session has ended.
+start --clock-offset 2200 --staff "ops:admin:$hash"
+staff desk GET /v1/staff/session
+expect 401 unauthorized "desk after 31 idle minutes"
+staff desk POST "/v1/staff/vouchers/$v1/use" '' "$desk_csrf"
+expect 401 unauthorized "an ended session with its old token"
+login admin3 admin admin-demo
+expect 200 "admin login again"
+staff admin3 POST /v1/staff/accounts/ops/disable '' "$csrf"
+expect 200 "admin disables the --staff account"
+staff admin3 POST /v1/staff/logout '' "$csrf"
+expect 204 "logout"
+staff admin3 GET /v1/staff/session
+expect 401 unauthorized "after logout"
+stop
+
+# The same --staff flag at the next start keeps the account disabled; once
+# enabled, it logs in with its role.
+start --clock-offset 2300 --staff "ops:admin:$hash"
+login ops ops long-pass-123
+expect 403 account_disabled "a disabled --staff account after a restart"
+login admin4 admin admin-demo
+staff admin4 POST /v1/staff/accounts/ops/enable '' "$csrf"
+expect 200 "admin enables the --staff account"
 login ops ops long-pass-123
 expect 200 "a --staff account logs in"
 [ "$(field .role)" = admin ] || fail "--staff account has role $(field .role)"
