@@ -25,6 +25,7 @@
 #include "kerr.h"
 #include "outbox.h"
 #include "prn_escpos.h"
+#include "prnw.h"
 
 typedef struct admw admw;
 struct prn_journal;
@@ -43,7 +44,7 @@ typedef struct {
   int have_owed;
   int n_owed, more_owed;   /* shown, and how many beyond */
   struct {
-    char code[65];
+    char code[PRNW_CODE_MAX]; /* KV1 offline codes are ~150 bytes */
     char state[16];
     int attempts;
     int64_t created_ms;

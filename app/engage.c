@@ -1,5 +1,6 @@
 #include "engage.h"
 
+#include <inttypes.h>
 #include <sodium.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -14,6 +15,8 @@
 static engage E;
 static json_t *claim_body; /* kept for a retry with the same key */
 static char claim_path[64];
+static unsigned receipt_seq;      /* matches SYNC_QUEUED to the claim */
+static uint64_t receipt_deadline; /* WAITING -> QUEUED after this */
 
 const engage *engage_get(void) { return &E; }
 
@@ -28,6 +31,8 @@ void engage_clear(void) {
   E.print = ENGAGE_PRINT_NONE;
   E.why = E.print_why = NULL;
   E.error_code[0] = E.voucher_code[0] = E.key[0] = '\0';
+  E.txn_id = 0;
+  receipt_seq++; /* an earlier claim's SYNC_QUEUED no longer matches */
 }
 
 void engage_forget(void) {
@@ -198,7 +203,30 @@ static const char *op_name(engage_op op) {
   return (unsigned)op < 4 ? n[op] : "claim";
 }
 
+/* A receipt claim is earning: into the durable queue, credited once
+ * whenever the central is reached. */
+static int enqueue_receipt(app *a) {
+  const session_member *m = session_member_of(a->ses);
+  char *body = claim_body ? json_dumps(claim_body, JSON_COMPACT) : NULL;
+  int rc = body && m ? txn_enqueue(a, OUTBOX_RECEIPT, m->id, body,
+                                   (void *)(uintptr_t)++receipt_seq)
+                     : KERR_INVALID;
+  free(body);
+  if (rc != KERR_OK) {
+    klog_error("engage", "receipt claim not queued: %s", kerr_str(rc));
+    E.phase = ENGAGE_FAILED;
+    E.why = "result.error.save";
+    return rc;
+  }
+  E.txn_id = 0;
+  E.phase = ENGAGE_WAITING;
+  receipt_deadline = app_now_ms() + (uint64_t)a->cfg.online_deadline_ms;
+  app_dirty(a);
+  return KERR_OK;
+}
+
 static int send(app *a) {
+  if (E.op == ENGAGE_RECEIPT) return enqueue_receipt(a);
   int rc = apiw_submit(a->api, ENGAGE_TAG_CLAIM,
                        (void *)(uintptr_t)E.gen, "POST", claim_path,
                        claim_body, E.key);
@@ -227,13 +255,17 @@ int engage_claim(app *a, engage_op op, json_t *body) {
   unsigned char rnd[16];
   randombytes_buf(rnd, sizeof rnd);
   sodium_bin2hex(E.key, sizeof E.key, rnd, sizeof rnd);
-  klog_info("engage", "%s sent to the central", op_name(op));
+  klog_info("engage", "%s %s", op_name(op),
+            op == ENGAGE_RECEIPT ? "queued for the central" : "sent to the central");
   return send(a);
 }
 
 int engage_retry(app *a) {
   if (E.phase != ENGAGE_FAILED || !claim_body || !E.key[0]) return KERR_INVALID;
-  klog_info("engage", "%s sent again with the same key", op_name(E.op));
+  /* A receipt claim gets here only when the queue did not save it (or gave
+   * it up): it is queued again, under the queue's new key. */
+  klog_info("engage", "%s %s", op_name(E.op),
+            E.op == ENGAGE_RECEIPT ? "queued again" : "sent again with the same key");
   return send(a);
 }
 
@@ -377,6 +409,81 @@ static void claim_answer(app *a, const apiw_result *r) {
     E.why = "engage.why.network";
     if (E.op == ENGAGE_BIRTHDAY) app_toast(a, E.why);
   }
+}
+
+/* The receipt claim's answer from the queue, for the member on screen. */
+static void receipt_acked(app *a, const sync_event *ev) {
+  json_decref(E.answer);
+  E.answer = ev->body ? json_incref(ev->body) : json_object();
+  E.phase = ENGAGE_DONE;
+  json_decref(claim_body);
+  claim_body = NULL;
+  app_refresh_member(a);
+}
+
+void engage_queue_event(app *a, const sync_event *ev) {
+  /* The claim on screen, for the member who made it. */
+  int mine = E.op == ENGAGE_RECEIPT && E.txn_id && ev->txn_id == E.txn_id &&
+             E.gen == session_generation(a->ses) && session_member_of(a->ses) &&
+             (E.phase == ENGAGE_WAITING || E.phase == ENGAGE_QUEUED);
+  switch (ev->type) {
+  case SYNC_QUEUED:
+    if ((uintptr_t)ev->user != receipt_seq || E.op != ENGAGE_RECEIPT ||
+        E.phase != ENGAGE_WAITING) {
+      if (ev->rc != KERR_OK) klog_error("engage", "receipt claim not saved: %s", ev->msg);
+      return;
+    }
+    if (ev->rc != KERR_OK) {
+      klog_error("engage", "receipt claim not saved: %s", ev->msg);
+      E.phase = ENGAGE_FAILED;
+      E.why = "result.error.save";
+    } else {
+      E.txn_id = ev->txn_id;
+      snprintf(E.key, sizeof E.key, "%s", ev->key);
+    }
+    break;
+  case SYNC_ACKED:
+    klog_info("engage", "receipt claim accepted (HTTP %ld), queue row %" PRId64 "%s",
+              ev->status, ev->txn_id, mine ? "" : ", member no longer waiting");
+    if (mine) receipt_acked(a, ev);
+    break;
+  case SYNC_REJECTED:
+    klog_info("engage", "receipt claim rejected: %s (%s), queue row %" PRId64,
+              ev->error_code, ev->msg, ev->txn_id);
+    if (mine) {
+      E.phase = ENGAGE_REJECTED;
+      snprintf(E.error_code, sizeof E.error_code, "%s", ev->error_code);
+      E.why = engage_reason_msgid(ENGAGE_RECEIPT, ev->error_code);
+    }
+    break;
+  case SYNC_RETRYING:
+    klog_info("engage", "receipt claim %" PRId64 " not delivered yet (%s), retry in %ld ms",
+              ev->txn_id, ev->msg, ev->retry_in_ms);
+    /* The central is unreachable: no use waiting for the deadline. */
+    if (mine && E.phase == ENGAGE_WAITING) {
+      klog_info("engage", "receipt claim queued until online");
+      E.phase = ENGAGE_QUEUED;
+    }
+    break;
+  case SYNC_DEAD:
+    klog_error("engage", "receipt claim %" PRId64 " given up: %s", ev->txn_id, ev->msg);
+    if (mine) {
+      E.phase = ENGAGE_FAILED;
+      E.why = "result.error.dead";
+    }
+    break;
+  }
+  screen_relayout(a);
+}
+
+uint64_t engage_tick(app *a, uint64_t now) {
+  if (E.op != ENGAGE_RECEIPT || E.phase != ENGAGE_WAITING) return UINT64_MAX;
+  if (now < receipt_deadline) return receipt_deadline;
+  klog_info("engage", "receipt claim: no answer within %d ms, queued until online",
+            a->cfg.online_deadline_ms);
+  E.phase = ENGAGE_QUEUED;
+  screen_relayout(a);
+  return UINT64_MAX;
 }
 
 void engage_answer(app *a, const apiw_result *r) {

@@ -8,15 +8,24 @@
  * to engage_answer() as an EVENTS_API result tagged ENGAGE_TAG_*; screens
  * read the module's state (engage_get) and never touch the network.
  *
- * A claim (receipt, draw, donation, birthday) is one POST with an
- * Idempotency-Key drawn once (128 random bits, 32 hex digits) and kept for
- * the claim: a retry after a network failure sends the same key, so the
- * central applies it once.
- * REALITY: the durable queue (net/outbox + net/sync) cannot carry these yet:
- * sync_path(OUTBOX_RECEIPT) is "/v1/receipts" (the contract says
- * /v1/receipts/claims) and there are no kinds for draws, donations or the
- * birthday gift. Until net/ has them, a claim that cannot reach the central
- * is not queued: the screen says so and offers to try again (same key).
+ * A receipt claim is earning, like a check-in: it goes through the durable
+ * queue (txn_enqueue, kind OUTBOX_RECEIPT, POST /v1/receipts/claims) and is
+ * credited once, whenever the central is reached; the queue's events come
+ * back through txn.c to engage_queue_event():
+ *
+ *   engage_claim(RECEIPT) --sync_enqueue--> WAITING --SYNC_ACKED--> DONE
+ *      |                                     |  |--SYNC_REJECTED--> REJECTED
+ *      +--not saved (SYNC_QUEUED rc) -> FAILED  +--deadline (online_deadline_ms)
+ *         (retry queues it again)                  or SYNC_RETRYING --> QUEUED
+ *                                              (points arrive once online; an
+ *                                               answer while the member is
+ *                                               still here shows DONE)
+ *
+ * The other claims (draw, donation, birthday) are one POST through the API
+ * worker with an Idempotency-Key drawn once (128 random bits, 32 hex digits)
+ * and kept for the claim: a retry after a network failure sends the same
+ * key, so the central applies it once. The queue has no kinds for them: a
+ * lottery draw or a donation is not something to apply hours later.
  *
  *   engage_claim --apiw POST--> WAITING --2xx--> DONE (print when a voucher)
  *                                  |--4xx--> REJECTED (reason msgid)
@@ -34,6 +43,7 @@
 
 #include "apiw.h"
 #include "session.h"
+#include "sync.h"
 
 typedef struct app app;
 
@@ -59,6 +69,7 @@ typedef enum {
   ENGAGE_DONE,
   ENGAGE_REJECTED,
   ENGAGE_FAILED,
+  ENGAGE_QUEUED, /* receipt claim saved, the central not reached yet */
 } engage_phase;
 
 typedef enum { ENGAGE_PRINT_NONE, ENGAGE_PRINTING, ENGAGE_PRINTED,
@@ -112,6 +123,7 @@ typedef struct {
   engage_print print;
   const char *print_why; /* msgid when the slip did not print */
   char voucher_code[256];
+  int64_t txn_id;        /* receipt claim: its outbox row, 0 until saved */
 
   /* Fetched lists; *_state: 0 not asked, 1 asked, 2 loaded, -1 failed. */
   int lottery_state;
@@ -160,6 +172,12 @@ void engage_profile(const json_t *profile);
 void engage_forget(void);
 /* app.c: a scanned payload; 1 when the receipt screen took it. */
 int engage_scan(app *a, const char *payload, size_t len);
+/* txn.c: the durable queue's event about a receipt claim (OUTBOX_RECEIPT);
+ * not freed here. */
+void engage_queue_event(app *a, const sync_event *ev);
+/* txn.c: the receipt claim's deadline; returns when it wants to run again
+ * (UINT64_MAX: not needed). */
+uint64_t engage_tick(app *a, uint64_t now_ms);
 /* txn.c: the printer worker's answer for a code (ignored when not ours). */
 void engage_printed(app *a, const char *code, int rc, const char *why_msgid);
 

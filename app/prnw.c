@@ -6,6 +6,9 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <time.h>
+
+#include <jansson.h>
 
 #include "i18n.h"
 #include "klog.h"
@@ -58,6 +61,28 @@ const char *prnw_fault_msgid(prnw_fault f) {
   return "result.print.error";
 }
 
+const char *prnw_fault_name(prnw_fault f) {
+  switch (f) {
+  case PRNW_OK: return NULL;
+  case PRNW_PAPER_OUT: return "paper_out";
+  case PRNW_COVER_OPEN: return "cover_open";
+  case PRNW_OFFLINE: return "printer_offline";
+  case PRNW_NO_PRINTER: return "no_printer";
+  case PRNW_MID_JOB: return "mid_job";
+  case PRNW_ERROR: break;
+  }
+  return "error";
+}
+
+/* 1 when the slip is a voucher (kind "gift"): what print records cover. */
+static int is_voucher(const char *voucher_json) {
+  json_t *j = json_loads(voucher_json, 0, NULL);
+  const char *kind = json_string_value(json_object_get(j, "kind"));
+  int yes = kind && strcmp(kind, "gift") == 0;
+  json_decref(j);
+  return yes;
+}
+
 /* Which fault the member must hear about: the status read before the job
  * names it when the job was refused. */
 static prnw_fault classify(const prn_job_result *jr, int rc) {
@@ -106,6 +131,8 @@ static int print_direct(prnw *w, prn_transport *t, const job *jb,
 
 static void run_job(prnw *w, const job *jb, prnw_result *r) {
   snprintf(r->code, sizeof r->code, "%s", jb->code);
+  snprintf(r->member_id, sizeof r->member_id, "%s", jb->member_id);
+  r->voucher = is_voucher(jb->voucher_json);
   r->print = jb->print;
   if (w->journal) {
     r->rc = prn_journal_owe(w->journal, jb->code, jb->txn_id,
@@ -169,6 +196,7 @@ static void *loop(void *arg) {
       } else {
         run_job(w, jb, r);
       }
+      r->done_at = (long long)time(NULL);
       if (r->rc && !stopping)
         klog_warn("prnw", "voucher %.24s...: %s (%s)", r->code, kerr_str(r->rc),
                   r->msg);

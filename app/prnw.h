@@ -9,6 +9,10 @@
  * and answers with one prnw_result through the done callback, which runs on
  * the worker thread: the kiosk's callback only wraps it into an SDL event.
  *
+ * Each result names the job's member and whether the slip is a voucher
+ * (kind "gift" in the voucher JSON), so the UI can queue a print record for
+ * the central (txn.c) for every voucher that was meant to go on paper.
+ *
  * Contract: prnw_submit() copies the job and returns at once (KERR_BUSY when
  * 16 wait). Each submitted job produces exactly one result, also when
  * prnw_stop() comes first (rc KERR_BUSY, "shutting down", the voucher still
@@ -45,6 +49,9 @@ typedef enum {
 
 typedef struct {
   char code[PRNW_CODE_MAX];
+  char member_id[64]; /* the job's, "" when none */
+  int voucher;    /* a voucher slip ("gift"), not a parking receipt */
+  long long done_at; /* unix seconds when the job ended */
   int print;      /* the job asked for paper */
   int rc;         /* KERR_OK when printed (or owed, with print = 0) */
   prnw_fault fault;
@@ -68,5 +75,9 @@ struct prn_journal *prnw_journal(prnw *w);
 
 /* The member-facing msgid for a fault ("result.print.paper_out", ...). */
 const char *prnw_fault_msgid(prnw_fault f);
+/* A short code for a fault, as print records report it to the central:
+ * "paper_out", "cover_open", "printer_offline", "no_printer", "mid_job",
+ * "error"; NULL for PRNW_OK. */
+const char *prnw_fault_name(prnw_fault f);
 
 #endif

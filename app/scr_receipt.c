@@ -173,6 +173,15 @@ static void paint(app *a) {
               TEXT_CENTER);
     break;
   }
+  case ENGAGE_QUEUED: /* saved in the queue; credited once online */
+    jui_mark(a, cx, cy, r, JUI_CLOCK);
+    box.y = y;
+    y += text_wrap(a->tx, h1, 1, th->text, app_t(a, "receipt.queued.title"), box,
+                   TEXT_CENTER, 1);
+    box.y = y + app_px(a, 16);
+    text_wrap(a->tx, h2, 1, th->text_muted, app_t(a, "checkin.queued.body"), box,
+              TEXT_CENTER, 1);
+    break;
   case ENGAGE_REJECTED:
   case ENGAGE_FAILED:
     jui_mark(a, cx, cy, r, e->phase == ENGAGE_FAILED ? JUI_CLOCK : JUI_FAIL);

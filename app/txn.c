@@ -157,12 +157,20 @@ const txn_view *txn_current(const app *a) { return of(a) ? &of(a)->cur : NULL; }
 
 int txn_busy(const app *a) {
   const txn_view *v = txn_current(a);
+  if (v && engage_get()->op == ENGAGE_RECEIPT && engage_busy()) return 1;
   return v && (v->phase == TXN_SAVING || v->phase == TXN_WAITING ||
                v->phase == TXN_PRINTING);
 }
 
 void txn_clear(app *a) {
   if (of(a)) memset(&of(a)->cur, 0, sizeof of(a)->cur);
+}
+
+int txn_enqueue(app *a, outbox_kind kind, const char *member_id,
+                const char *json_body, void *user) {
+  txn *t = of(a);
+  if (!t || !t->sw) return KERR_INVALID;
+  return sync_enqueue(t->sw, kind, member_id, json_body, 0, (int)kind, user);
 }
 
 static int start(app *a, outbox_kind kind, const char *body, int64_t points) {
@@ -227,7 +235,9 @@ int txn_redeem(app *a, const char *item_id, int qty) {
   const session_member *m = session_member_of(a->ses);
   const catalog_item *it = catalog_find(a, item_id);
   if (!m || !it || qty < 1) return KERR_INVALID;
-  int64_t points = catalog_price(it, m->tier) * qty, balance = 0;
+  /* What the central charges now: an offer's price while it runs. */
+  int64_t points = catalog_price_at(it, m->tier, (int64_t)time(NULL)) * qty;
+  int64_t balance = 0;
   offline_voucher ov;
   memset(&ov, 0, sizeof ov);
   int off = offline_try(a, it, qty, points, &ov, &balance);
@@ -491,9 +501,69 @@ static void redeemed(app *a, txn_view *v, const sync_event *ev, int here) {
   }
 }
 
+/* A voucher job that asked for paper ended: its outcome goes to the central
+ * as a print record, through the durable queue like every transaction. It
+ * is queued under the voucher's member, so it goes after that member's
+ * redemption (an offline voucher's code is only known to the central once
+ * its redemption arrived). */
+static void record_print(app *a, const prnw_result *r) {
+  txn *t = of(a);
+  if (!r->print || !r->voucher || !t->sw) return;
+  const char *reason = r->rc == KERR_OK ? NULL : prnw_fault_name(r->fault);
+  json_t *b = json_pack("{s:s, s:s, s:b, s:I}", "voucher_code", r->code,
+                        "outcome", r->rc == KERR_OK ? "printed" : "failed",
+                        "reprint", r->reprint, "printed_at",
+                        (json_int_t)r->done_at);
+  if (b && reason) json_object_set_new(b, "reason", json_string(reason));
+  char *body = b ? json_dumps(b, JSON_COMPACT | JSON_SORT_KEYS) : NULL;
+  json_decref(b);
+  int rc = body ? sync_enqueue(t->sw, OUTBOX_PRINT_RECORD,
+                               r->member_id[0] ? r->member_id : NULL, body, 0,
+                               OUTBOX_PRINT_RECORD, NULL)
+                : KERR_NOMEM;
+  free(body);
+  if (rc != KERR_OK)
+    klog_error("txn", "print record not queued: %s", kerr_str(rc));
+}
+
+/* The queue's answers about print records: only logged (nobody waits). */
+static void handle_print_record(const sync_event *ev) {
+  switch (ev->type) {
+  case SYNC_QUEUED:
+    if (ev->rc != KERR_OK)
+      klog_error("txn", "print record not saved: %s", ev->msg);
+    else
+      klog_info("txn", "print record %" PRId64 " queued for the central", ev->txn_id);
+    break;
+  case SYNC_ACKED:
+    klog_info("txn", "print record %" PRId64 " accepted (HTTP %ld)", ev->txn_id,
+              ev->status);
+    break;
+  case SYNC_REJECTED:
+    klog_warn("txn", "print record %" PRId64 " rejected: %s (%s)", ev->txn_id,
+              ev->error_code, ev->msg);
+    break;
+  case SYNC_RETRYING:
+    klog_info("txn", "print record %" PRId64 " not delivered yet (%s)", ev->txn_id,
+              ev->msg);
+    break;
+  case SYNC_DEAD:
+    klog_error("txn", "print record %" PRId64 " given up: %s", ev->txn_id, ev->msg);
+    break;
+  }
+}
+
 static void handle_sync(app *a, sync_event *ev) {
   txn *t = of(a);
   txn_view *v = &t->cur;
+  if (ev->kind == OUTBOX_PRINT_RECORD) {
+    handle_print_record(ev);
+    return;
+  }
+  if (ev->kind == OUTBOX_RECEIPT) {
+    engage_queue_event(a, ev);
+    return;
+  }
   if (ev->type == SYNC_QUEUED) {
     if ((uintptr_t)ev->user == t->cur_seq && v->phase == TXN_SAVING) {
       if (ev->rc != KERR_OK) {
@@ -576,6 +646,7 @@ static void handle_sync(app *a, sync_event *ev) {
 
 static void handle_print(app *a, const prnw_result *r) {
   txn_view *v = &of(a)->cur;
+  record_print(a, r);
   int mine = v->phase == TXN_PRINTING && !strcmp(r->code, v->voucher_code);
   if (r->rc == KERR_OK)
     klog_info("txn", "voucher %s%s", r->print ? "printed" : "owed",
@@ -649,7 +720,8 @@ uint64_t txn_tick(app *a, uint64_t now) {
     v->phase = TXN_QUEUED;
     screen_relayout(a);
   }
-  if (!txn_busy(a)) return UINT64_MAX;
+  uint64_t e = engage_tick(a, now);
+  if (!txn_busy(a)) return e;
   app_dirty(a);
-  return now + ANIM_MS;
+  return now + ANIM_MS < e ? now + ANIM_MS : e;
 }

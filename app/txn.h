@@ -20,6 +20,13 @@
  *          +--prnw fault--> PRINT_FAILED (voucher kept in the journal)
  *       check-in: SYNC_ACKED --> DONE (points, streak; 200 = already today)
  *
+ * Print records: every voucher job that asked for paper ends in one print
+ * record (OUTBOX_PRINT_RECORD: printed, or failed with the fault's name;
+ * reprints and the admin screen's prints too), queued under the voucher's
+ * member so it follows that member's redemption. Receipt claims come from
+ * engage.c through txn_enqueue(); their events go back to
+ * engage_queue_event().
+ *
  * Contract: UI thread only, except the callbacks, which only post events.
  * One transaction is on screen at a time (txn_view); answers for others
  * (earlier sessions, recovered from the queue at start) are logged, and an
@@ -98,10 +105,17 @@ int txn_checkin(app *a);
 int txn_parking(app *a, const char *plate, int hours, int free_hours,
                 int64_t points);
 
+/* Hands a transaction that has no screen of its own here (a receipt claim,
+ * engage.c) to the durable queue; its events go back to its module, user
+ * unchanged in SYNC_QUEUED. KERR_OK, or why the queue would not take it. */
+int txn_enqueue(app *a, outbox_kind kind, const char *member_id,
+                const char *json_body, void *user);
+
 const txn_view *txn_current(const app *a);
 /* Forgets the transaction on screen (the member moved on). */
 void txn_clear(app *a);
-/* 1 while an answer is awaited (SAVING, WAITING, PRINTING). */
+/* 1 while an answer is awaited (SAVING, WAITING, PRINTING), also for a
+ * queued receipt claim until its answer or deadline (engage.h). */
 int txn_busy(const app *a);
 
 /* EVENTS_TXN / EVENTS_PRN: takes ownership of the event's data. */

@@ -322,6 +322,12 @@ static void reconnect(sync_worker *s) {
 
 static void *sender_main(void *arg) {
   sync_worker *s = arg;
+  /* A start is a reconnect: what waited out a backoff before a restart (a
+   * fixed clock, a new certificate, a central back up) goes now, not up to
+   * a minute later. The keys stay the same. */
+  kerr_msg m0;
+  if (outbox_retry_all(s->ob, outbox_now_ms(), m0) != KERR_OK)
+    klog_error("sync", "start: %s", m0);
   pthread_mutex_lock(&s->mu);
   while (!s->stopping) {
     if (s->kicked) {
