@@ -4,6 +4,7 @@
  * every screen by screen.c. */
 #include <stdio.h>
 #include <string.h>
+#include <time.h>
 
 #include "app.h"
 #include "catalog.h"
@@ -131,10 +132,14 @@ static void layout(app *a) {
     wset_add(&a->ws, ids[i],
              (SDL_Rect){L.buttons.x + i * (bw + app_px(a, 24)), L.buttons.y,
                         bw, L.buttons.h});
-  static const char *eids[3] = {"btn-receipt", "btn-lottery", "btn-donate"};
-  for (int i = 0; i < 3; i++)
+  /* btn-offers only while an offer runs or is coming (catalog.h). */
+  static const char *eids[4] = {"btn-receipt", "btn-lottery", "btn-donate",
+                                "btn-offers"};
+  int ne = catalog_offer_count(a, (int64_t)time(NULL)) > 0 ? 4 : 3;
+  int ew = (L.engage.w - (ne - 1) * app_px(a, 24)) / ne;
+  for (int i = 0; i < ne; i++)
     wset_add(&a->ws, eids[i],
-             (SDL_Rect){L.engage.x + i * (bw + app_px(a, 24)), L.engage.y, bw,
+             (SDL_Rect){L.engage.x + i * (ew + app_px(a, 24)), L.engage.y, ew,
                         L.engage.h});
   /* The birthday gift, once a year, from the birthday banner. */
   const engage *e = engage_get();
@@ -400,12 +405,31 @@ static void birthday_status(app *a) {
   text_wrap(a->tx, sm, 1, a->th.birthday_text, app_t(a, k), box, TEXT_RIGHT, 1);
 }
 
+/* The central was unreachable at scan time (app_member_offline): a pill over
+ * the card says the details are from the member cache, and from when. */
+static void draw_offline(app *a) {
+  int64_t seen = 0;
+  if (!app_member_offline(a, &seen)) return;
+  char when[32] = "", s[192];
+  time_t t = (time_t)seen;
+  struct tm tm;
+  localtime_r(&t, &tm);
+  strftime(when, sizeof when, "%m-%d %H:%M", &tm);
+  tmpl_fill(s, sizeof s, app_t(a, "mcache.offline"), (const char *[]){"time", when, NULL});
+  int sm = app_px(a, a->th.type_small), w = 0;
+  text_measure(a->tx, sm, 1, s, &w, NULL);
+  widget_pill(a, L.card.x + L.card.w - w - sm * 4 / 3,
+              L.card.y - text_line_height(a->tx, sm, 1) - app_px(a, 18), s,
+              a->th.accent, a->th.accent_text, sm);
+}
+
 static void paint(app *a) {
   const session_member *m = session_member_of(a->ses);
   screen_background(a);
   screen_header_draw(a, 1);
   if (!m) return;
   draw_greeting(a, m);
+  draw_offline(a);
   draw_card_block(a, m);
   draw_birthday(a);
   draw_progress(a, m);
@@ -421,9 +445,21 @@ static void paint(app *a) {
                 app_t(a, m->checkin_today ? "member.checked_in" : "member.checkin"),
                 BUTTON_SECONDARY, px);
   int epx = app_px(a, a->th.type_body - (a->lang == APP_EN ? 4 : 0));
+  /* With btn-offers four buttons share the row: the words shrink to fit. */
+  static const char *elabels[4] = {"engage.btn.receipt", "engage.btn.lottery",
+                                   "engage.btn.donate", "offers.btn"};
+  const widget *ew = wset_find(&a->ws, "btn-offers");
+  for (int i = 0; ew && i < 4; i++) {
+    int tw = 0;
+    for (; epx > app_px(a, 20); epx -= 2) {
+      text_measure(a->tx, epx, 1, app_t(a, elabels[i]), &tw, NULL);
+      if (tw <= ew->r.w - app_px(a, 24)) break;
+    }
+  }
   widget_button(a, "btn-receipt", app_t(a, "engage.btn.receipt"), BUTTON_GHOST, epx);
   widget_button(a, "btn-lottery", app_t(a, "engage.btn.lottery"), BUTTON_GHOST, epx);
   widget_button(a, "btn-donate", app_t(a, "engage.btn.donate"), BUTTON_GHOST, epx);
+  widget_button(a, "btn-offers", app_t(a, "offers.btn"), BUTTON_GHOST, epx);
   widget_button(a, "btn-birthday", app_t(a, "engage.btn.birthday"),
                 BUTTON_PRIMARY, epx);
 }
@@ -444,6 +480,7 @@ static void click(app *a, const char *id) {
   if (!strcmp(id, "btn-receipt")) screen_push(a, &scr_receipt);
   if (!strcmp(id, "btn-lottery")) screen_push(a, &scr_lottery);
   if (!strcmp(id, "btn-donate")) screen_push(a, &scr_donate);
+  if (!strcmp(id, "btn-offers")) screen_push(a, &scr_offers);
   if (!strncmp(id, "rec-", 4)) {
     if (catalog_find(a, id + 4)) {
       jui_select(id + 4);

@@ -11,12 +11,27 @@
 #include "catalog.h"
 #include "jui.h"
 #include "screen.h"
+#include "storage.h"
 #include "tmpl.h"
 #include "txn.h"
 
 static struct {
   SDL_Rect mark, text, buttons;
 } S;
+
+/* A save that failed on a disk fault says which (storage.h): the watcher
+ * is asked to look at once when it happens (app.c). */
+static const char *why_of(const app *a, const txn_view *v) {
+  if (v->phase != TXN_FAILED || strcmp(v->why, "result.error.save") != 0)
+    return v->why;
+  switch ((storage_fault)a->store_fault) {
+  case STORAGE_FULL: return "storage.result.full";
+  case STORAGE_READONLY: return "storage.result.readonly";
+  case STORAGE_IOERR: return "storage.result.io";
+  case STORAGE_OK: break;
+  }
+  return v->why;
+}
 
 static void layout(app *a) {
   const txn_view *v = txn_current(a);
@@ -201,7 +216,7 @@ static void paint(app *a) {
   if (v->why && (v->phase == TXN_REJECTED || v->phase == TXN_PRINT_FAILED ||
                  v->phase == TXN_FAILED)) {
     SDL_Color c = v->phase == TXN_PRINT_FAILED ? th->accent : th->danger;
-    y += text_wrap(a->tx, h2, 1, c, app_t(a, v->why),
+    y += text_wrap(a->tx, h2, 1, c, app_t(a, why_of(a, v)),
                    (SDL_Rect){S.text.x, y, S.text.w, 0}, TEXT_CENTER, 1);
     y += app_px(a, 12);
   }
