@@ -53,11 +53,50 @@ int catalog_parse_item(const json_t *j, catalog_item *it, char *msg) {
   it->valid_from = json_integer_value(json_object_get(j, "valid_from"));
   it->valid_to = json_integer_value(json_object_get(j, "valid_to"));
   it->offline = json_is_true(json_object_get(j, "offline_redeemable"));
+  it->flash_stock = -1;
+  const char *kind = json_string_value(json_object_get(j, "offer_kind"));
+  const json_t *op = json_object_get(j, "offer_points");
+  const json_t *of = json_object_get(j, "offer_from");
+  const json_t *ot = json_object_get(j, "offer_to");
+  const json_t *fs = json_object_get(j, "flash_stock");
+  int flash = kind && !strcmp(kind, "flash");
+  /* An offer the kiosk cannot read whole is left off: the item still shows
+   * at its tier price, and the central prices it anyway. */
+  if (kind && (flash || !strcmp(kind, "limited")) && json_is_integer(op) &&
+      json_integer_value(op) >= 0 && json_is_integer(of) &&
+      json_is_integer(ot) && json_integer_value(of) < json_integer_value(ot) &&
+      (!flash || (json_is_integer(fs) && json_integer_value(fs) >= 0))) {
+    snprintf(it->offer_kind, sizeof it->offer_kind, "%s", kind);
+    it->offer_points = json_integer_value(op);
+    it->offer_from = json_integer_value(of);
+    it->offer_to = json_integer_value(ot);
+    if (flash) it->flash_stock = json_integer_value(fs);
+  }
   return KERR_OK;
 }
 
 int64_t catalog_price(const catalog_item *it, const char *tier) {
   return it->price[theme_tier_index(tier)];
+}
+
+catalog_offer catalog_offer_state(const catalog_item *it, int64_t now) {
+  if (!it->offer_kind[0] || now >= it->offer_to) return CATALOG_OFFER_NONE;
+  if (now < it->offer_from) return CATALOG_OFFER_UPCOMING;
+  if (it->flash_stock == 0) return CATALOG_OFFER_SOLD_OUT;
+  return CATALOG_OFFER_RUNNING;
+}
+
+int64_t catalog_price_at(const catalog_item *it, const char *tier,
+                         int64_t now) {
+  int64_t p = catalog_price(it, tier);
+  if (catalog_offer_state(it, now) == CATALOG_OFFER_RUNNING &&
+      it->offer_points < p)
+    p = it->offer_points;
+  return p;
+}
+
+static int is_flash(const catalog_item *it) {
+  return !strcmp(it->offer_kind, "flash");
 }
 
 const char *catalog_why(const catalog_item *it, const char *tier,
@@ -69,18 +108,36 @@ const char *catalog_why(const catalog_item *it, const char *tier,
   }
   if (it->valid_from && now < it->valid_from) return "catalog.why.not_yet";
   if (it->valid_to && now > it->valid_to) return "catalog.why.ended";
+  if (is_flash(it)) {
+    catalog_offer o = catalog_offer_state(it, now);
+    if (o == CATALOG_OFFER_UPCOMING) return "offers.why.not_started";
+    if (o == CATALOG_OFFER_SOLD_OUT) return "offers.why.sold_out";
+    if (o == CATALOG_OFFER_NONE) return "offers.why.flash_ended";
+  }
   if (it->stock <= 0) return "catalog.why.out_of_stock";
-  if (points < catalog_price(it, tier)) return "catalog.why.points";
+  if (points < catalog_price_at(it, tier, now)) return "catalog.why.points";
   return NULL;
 }
 
-int catalog_max_qty(const catalog_item *it, const char *tier, int64_t points) {
-  int64_t n = 10, price = catalog_price(it, tier);
+/* Within the item's limits and stock, at most cap, and what points buy. */
+static int max_qty(const catalog_item *it, int64_t price, int64_t points,
+                   int64_t cap) {
+  int64_t n = cap;
   if (it->per_day > 0 && it->per_day < n) n = it->per_day;
   if (it->total > 0 && it->total < n) n = it->total;
   if (it->stock < n) n = it->stock;
   if (price > 0 && points / price < n) n = points / price;
   return n < 0 ? 0 : (int)n;
+}
+
+int catalog_max_qty(const catalog_item *it, const char *tier, int64_t points) {
+  return max_qty(it, catalog_price(it, tier), points, 10);
+}
+
+int catalog_max_qty_at(const catalog_item *it, const char *tier,
+                       int64_t points, int64_t now) {
+  int64_t cap = is_flash(it) && it->flash_stock < 10 ? it->flash_stock : 10;
+  return max_qty(it, catalog_price_at(it, tier, now), points, cap);
 }
 
 /* ---- the worker: fetch, cache, decode ---- */
@@ -502,4 +559,11 @@ const catalog_item *catalog_find(const app *a, const char *id) {
   for (int i = 0; i < catalog_count(a); i++)
     if (!strcmp(of(a)->items[i].id, id)) return &of(a)->items[i];
   return NULL;
+}
+
+int catalog_offer_count(const app *a, int64_t now) {
+  int n = 0;
+  for (int i = 0; i < catalog_count(a); i++)
+    if (catalog_offer_state(&of(a)->items[i], now) != CATALOG_OFFER_NONE) n++;
+  return n;
 }

@@ -14,7 +14,16 @@
  * cheap (one conditional GET) and is called whenever the catalog screen
  * opens, so stock is current. Items and textures belong to the UI thread.
  * The rule functions (catalog_parse_item, catalog_price, catalog_why,
- * catalog_max_qty) are pure, for tests.
+ * catalog_max_qty, catalog_offer_state, catalog_price_at) are pure, for
+ * tests.
+ *
+ * Offers (issue 10, central/ctl_offers.h): an item may carry one offer that
+ * has not ended. A limited offer (限时兑换) lowers the unit price to
+ * min(tier price, offer_points) from offer_from (included) to offer_to
+ * (excluded); a flash sale (积分秒杀) can only be had in that window, from
+ * flash_stock, at that price. The central enforces both; the kiosk only
+ * shows them and refuses what the central would refuse. The redemption body
+ * needs nothing more: the central prices the offer itself.
  */
 #ifndef CATALOG_H
 #define CATALOG_H
@@ -41,6 +50,10 @@ typedef struct {
   int per_day, total; /* per member; 0 = no limit */
   int64_t valid_from, valid_to;
   int offline;
+  /* The offer on the item: offer_kind "" (none), "limited" or "flash". */
+  char offer_kind[12];
+  int64_t offer_points, offer_from, offer_to;
+  int64_t flash_stock; /* -1 for a limited offer */
   SDL_Texture *tex; /* NULL until the image arrived */
   int tex_w, tex_h;
   SDL_Color tex_bg; /* the picture's corner colour, to fill around it */
@@ -73,18 +86,37 @@ int catalog_settled(const app *a);
 int catalog_count(const app *a);
 const catalog_item *catalog_at(const app *a, int i);
 const catalog_item *catalog_find(const app *a, const char *id);
+/* Items whose offer is upcoming, running or sold out at now_unix. */
+int catalog_offer_count(const app *a, int64_t now_unix);
 /* 1 once a catalog (cached or fetched) is loaded; -1 when none could be. */
 int catalog_state(const app *a);
+
+typedef enum {
+  CATALOG_OFFER_NONE,     /* no offer, or it ended */
+  CATALOG_OFFER_UPCOMING, /* before offer_from */
+  CATALOG_OFFER_RUNNING,
+  CATALOG_OFFER_SOLD_OUT, /* a running flash sale with no stock left */
+} catalog_offer;
 
 /* Pure rules. */
 int catalog_parse_item(const json_t *j, catalog_item *it, char *msg);
 int64_t catalog_price(const catalog_item *it, const char *tier);
+/* The offer's state at now_unix. */
+catalog_offer catalog_offer_state(const catalog_item *it, int64_t now_unix);
+/* The unit price the central charges at now_unix: the tier price, or
+ * min(tier price, offer_points) while an offer runs. */
+int64_t catalog_price_at(const catalog_item *it, const char *tier,
+                         int64_t now_unix);
 /* NULL when the member may redeem one now, else the msgid of the reason:
- * tier first, then availability, stock and points. */
+ * tier first, then availability, a flash sale not running or sold out
+ * (offers.why.*), stock and points at catalog_price_at. */
 const char *catalog_why(const catalog_item *it, const char *tier,
                         int64_t points, int64_t now_unix);
 /* Most the member may take in one redemption (0 when none): the item's
  * limits, its stock, the points and the central's cap of 10. */
 int catalog_max_qty(const catalog_item *it, const char *tier, int64_t points);
+/* The same at now_unix: at the offer price, within a flash sale's stock. */
+int catalog_max_qty_at(const catalog_item *it, const char *tier,
+                       int64_t points, int64_t now_unix);
 
 #endif

@@ -1,14 +1,20 @@
 /* The attract screen: invitation to scan, language switch, the reason a code
  * was refused, and in demo mode the four demo member cards. With a camera
  * among the scanner sources, its live picture fills the aiming frame so the
- * member can aim the phone. */
+ * member can aim the phone. Under the invitation, this month's top earners
+ * (积分排行榜, GET /v1/leaderboard: opted-in members only, names masked by
+ * the central) as a strip, fetched on the API worker every BOARD_MS while
+ * the screen shows, and hidden when empty or when the central did not
+ * answer. */
 #include <stdio.h>
 #include <string.h>
 
 #include "app.h"
 #include "engage.h"
+#include "klog.h"
 #include "scanw.h"
 #include "screen.h"
+#include "tmpl.h"
 #include "ui.h"
 
 /* The camera preview: pulled from the scanner at most 10 times a second
@@ -63,8 +69,58 @@ static void draw_preview(app *a, SDL_Rect r) {
   SDL_RenderCopy(a->ren, PV.tex, &src, &r);
 }
 
+/* The leaderboard: at most BOARD_MAX entries, as many as the strip's width
+ * holds (3 in portrait, 5 in landscape). */
+#define BOARD_MAX 5
+#define BOARD_MS (5 * 60 * 1000)
+static struct {
+  int n;
+  struct {
+    int64_t rank, points;
+    char name[64], tier[16];
+  } e[BOARD_MAX];
+  int inflight;
+  uint64_t next_ms; /* the next fetch; 0 = at once */
+} BD;
+
+void scr_attract_board(app *a, long status, const json_t *body) {
+  BD.inflight = 0;
+  BD.n = 0;
+  const json_t *list = status == 200 ? json_object_get(body, "entries") : NULL;
+  size_t i;
+  const json_t *v;
+  json_array_foreach(list, i, v) {
+    const char *name = json_string_value(json_object_get(v, "name_masked"));
+    const json_t *pts = json_object_get(v, "points");
+    if (BD.n == BOARD_MAX) break;
+    if (!name || !json_is_integer(pts)) continue;
+    BD.e[BD.n].rank = json_integer_value(json_object_get(v, "rank"));
+    BD.e[BD.n].points = json_integer_value(pts);
+    snprintf(BD.e[BD.n].name, sizeof BD.e[BD.n].name, "%s", name);
+    snprintf(BD.e[BD.n].tier, sizeof BD.e[BD.n].tier, "%s",
+             json_string_value(json_object_get(json_object_get(v, "tier"), "code"))
+                 ? json_string_value(json_object_get(json_object_get(v, "tier"), "code"))
+                 : "standard");
+    BD.n++;
+  }
+  klog_info("attract", "leaderboard: %d entries (HTTP %ld)", BD.n, status);
+  if (screen_top(a) == &scr_attract) screen_relayout(a);
+}
+
+static void board_fetch(app *a, uint64_t now) {
+  if (BD.inflight || a->config_state != APP_CONFIG_OK || now < BD.next_ms)
+    return;
+  BD.next_ms = now + BOARD_MS;
+  if (apiw_submit(a->api, APP_TAG_BOARD, NULL, "GET", "/v1/leaderboard?limit=5",
+                  NULL, NULL) != KERR_OK)
+    return;
+  a->api_inflight++;
+  BD.inflight = 1;
+}
+
 static struct {
   SDL_Rect hero; /* scan illustration and title */
+  SDL_Rect board; /* the leaderboard strip, w == 0 when hidden */
   SDL_Rect demo; /* demo cards area, w == 0 when not shown */
   SDL_Rect banner; /* the central's campaign, w == 0 when none */
   int portrait;
@@ -119,6 +175,15 @@ static void layout(app *a) {
     L.hero.y += bh + g;
     L.hero.h -= bh + g;
   }
+  /* The leaderboard strip: the bottom of the demo column in landscape (the
+   * cards give up some height), else the bottom of the hero column. */
+  L.board = (SDL_Rect){0, 0, 0, 0};
+  if (BD.n > 0) {
+    int bh = app_px(a, 150), g = app_px(a, a->th.space_m);
+    SDL_Rect *col = show_demo && !L.portrait ? &L.demo : &L.hero;
+    L.board = (SDL_Rect){col->x, col->y + col->h - bh - g, col->w, bh};
+    col->h -= bh + 2 * g;
+  }
   if (!show_demo) return;
   int head = app_px(a, 150);
   int gap = app_px(a, a->th.space_l);
@@ -169,12 +234,20 @@ static void draw_hero(app *a) {
   const theme *th = &a->th;
   SDL_Rect h = L.hero;
   int disp = app_px(a, L.portrait ? th->type_display : th->type_display - 12);
+  for (int tw = 0; disp > app_px(a, 40); disp -= 4) {
+    text_measure(a->tx, disp, 1, app_t(a, "attract.title"), &tw, NULL);
+    if (tw <= h.w) break;
+  }
   int h2 = app_px(a, th->type_h2), body = app_px(a, th->type_body);
   int frame = h.w < h.h ? h.w * 40 / 100 : h.h * 36 / 100;
   if (frame > app_px(a, 440)) frame = app_px(a, 440);
   int title_lh = text_line_height(a->tx, disp, 1);
   int sub_lh = text_line_height(a->tx, h2, 0);
-  int block = frame + app_px(a, 56) + title_lh + sub_lh + app_px(a, 150);
+  /* The words keep their room: the frame gives way on a short column. */
+  int words = app_px(a, 56) + title_lh + sub_lh + app_px(a, 150);
+  if (frame > h.h - words) frame = h.h - words;
+  if (frame < app_px(a, 120)) frame = app_px(a, 120);
+  int block = frame + words;
   int y = h.y + (h.h - block) / 2;
   if (y < h.y) y = h.y;
   int cx = h.x + h.w / 2;
@@ -306,10 +379,52 @@ static void draw_banner(app *a) {
             TEXT_LEFT, 1);
 }
 
+/* The strip: its title, then one cell per entry: the rank on a round
+ * badge (gold, silver, bronze for the first three), the masked name and
+ * the points earned this month. */
+static void draw_board(app *a) {
+  const theme *th = &a->th;
+  SDL_Rect r = L.board;
+  if (!r.w || !BD.n) return;
+  widget_panel(a, r, th->surface);
+  int p = app_px(a, 28), sm = app_px(a, th->type_small);
+  int body = app_px(a, th->type_body);
+  text_draw(a->tx, sm, 1, th->text_muted, app_t(a, "board.title"), r.x + p,
+            r.y + p / 2, TEXT_LEFT);
+  int y = r.y + p / 2 + text_line_height(a->tx, sm, 1) + app_px(a, 4);
+  int cols = r.w >= app_px(a, 1400) ? 5 : 3;
+  int n = BD.n < cols ? BD.n : cols;
+  int cw = (r.w - 2 * p) / cols;
+  static const SDL_Color medal[3] = {
+      {212, 175, 55, 255}, {176, 184, 196, 255}, {196, 128, 80, 255}};
+  int rad = app_px(a, 30);
+  for (int i = 0; i < n; i++) {
+    int x = r.x + p + i * cw;
+    int cy = y + rad + app_px(a, 4);
+    SDL_Color c = BD.e[i].rank >= 1 && BD.e[i].rank <= 3 ? medal[BD.e[i].rank - 1]
+                                                          : th->surface_hi;
+    draw_circle(a->dr, x + rad, cy, rad, c);
+    char rk[16];
+    snprintf(rk, sizeof rk, "%lld", (long long)BD.e[i].rank);
+    text_draw(a->tx, body, 1, (SDL_Color){30, 30, 36, 255}, rk, x + rad,
+              cy - text_line_height(a->tx, body, 1) / 2, TEXT_CENTER);
+    int tx = x + 2 * rad + app_px(a, 16);
+    int lh = text_line_height(a->tx, body, 1);
+    text_draw(a->tx, body, 1, th->text, BD.e[i].name, tx, cy - lh + app_px(a, 4),
+              TEXT_LEFT);
+    char num[32], line[64];
+    tmpl_number(BD.e[i].points, num, sizeof num);
+    tmpl_fill(line, sizeof line, app_t(a, "board.points"),
+              (const char *[]){"points", num, NULL});
+    text_draw(a->tx, sm, 0, th->accent, line, tx, cy + app_px(a, 4), TEXT_LEFT);
+  }
+}
+
 static void paint(app *a) {
   screen_background(a);
   screen_header_draw(a, 0);
   draw_banner(a);
+  draw_board(a);
   draw_hero(a);
   draw_demo(a);
   char foot[160];
@@ -337,7 +452,10 @@ static int animating(app *a) {
 }
 
 static uint64_t tick(app *a, uint64_t now) {
-  uint64_t next = UINT64_MAX;
+  board_fetch(a, now);
+  /* Without the config the fetch waits for it (the loop runs tick again). */
+  uint64_t next = BD.inflight || a->config_state != APP_CONFIG_OK ? UINT64_MAX
+                                                                   : BD.next_ms;
   if (!animating(a)) {
     AN.next_ms = 0;
   } else {
@@ -348,14 +466,14 @@ static uint64_t tick(app *a, uint64_t now) {
       }
       AN.next_ms = now + ANIM_MS;
     }
-    next = AN.next_ms;
+    if (AN.next_ms < next) next = AN.next_ms;
   }
   if (scanw_has_preview(a->scan)) {
     if (now >= PV.pulled_ms + PREVIEW_MS) {
       PV.pulled_ms = now;
       if (pull_preview(a)) app_dirty(a);
     }
-    next = PV.pulled_ms + PREVIEW_MS;
+    if (PV.pulled_ms + PREVIEW_MS < next) next = PV.pulled_ms + PREVIEW_MS;
   }
   if (!hold_since) return next;
   if (now < hold_since + ADMIN_HOLD_MS)

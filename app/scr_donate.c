@@ -2,16 +2,25 @@
  * and the mall's total (GET /v1/charities); the member picks a project
  * (charity-<id>) and the points in steps (qty-plus, qty-minus), confirms
  * (btn-confirm, POST /v1/donations) and gets the thank-you with the
- * donation's number. REALITY: the printer has no thank-you layout (only
- * gift and parking slips), so the number is shown on screen to be noted. */
+ * donation's number, and a printed thank-you slip (the printer's "thanks"
+ * layout, drivers/printer/prn_slip.h: project, points, the mall's total for
+ * the project, date, masked member id, a QR of the donation id), handed to
+ * the printer worker once per donation. REALITY: the printer worker's
+ * answer comes back to engage.c, which only follows voucher slips, so the
+ * screen says the slip is printing, not whether it came out. */
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
+#include <time.h>
 
 #include "app.h"
 #include "engage.h"
 #include "jui.h"
+#include "klog.h"
+#include "prnw.h"
 #include "screen.h"
 #include "tmpl.h"
+#include "txn.h"
 
 static const int64_t steps[] = {10, 50, 100, 200, 500, 1000, 2000, 5000, 10000};
 #define NSTEPS ((int)(sizeof steps / sizeof steps[0]))
@@ -20,11 +29,57 @@ static struct {
   int top;
   int step;      /* index into steps */
   char pick[16]; /* the chosen project */
+  char slip_for[32]; /* the donation whose thank-you slip went to the printer */
+  int slip;          /* 1 handed to the printer, -1 could not be */
   SDL_Rect banner, list, amount, buttons, result;
 } D;
 
+/* The thank-you slip of the donation on screen (the central's answer),
+ * once: the printer worker journals and prints it off the UI thread. */
+static void print_slip(app *a, const engage *e) {
+  const json_t *ans = e->answer;
+  const char *id = json_string_value(json_object_get(ans, "donation_id"));
+  const session_member *m = session_member_of(a->ses);
+  if (e->op != ENGAGE_DONATION || e->phase != ENGAGE_DONE || !id || !m ||
+      !strcmp(id, D.slip_for))
+    return;
+  snprintf(D.slip_for, sizeof D.slip_for, "%s", id);
+  const json_t *nm = json_object_get(ans, "charity_name");
+  const char *zh = json_string_value(json_object_get(nm, "zh"));
+  const char *en = json_string_value(json_object_get(nm, "en"));
+  time_t at = (time_t)json_integer_value(json_object_get(ans, "created_at"));
+  if (at <= 0) at = time(NULL);
+  struct tm tm;
+  char when[32];
+  localtime_r(&at, &tm);
+  strftime(when, sizeof when, "%Y-%m-%d %H:%M", &tm);
+  json_int_t bal = json_integer_value(json_object_get(ans, "points_balance"));
+  json_t *j = json_pack(
+      "{s:s, s:s, s:s, s:s, s:s, s:I, s:I, s:I, s:s, s:s, s:s, s:s}", "kind",
+      "thanks", "mall_name_zh",
+      a->mall[APP_ZH][0] ? a->mall[APP_ZH] : app_t(a, "header.mall_default"),
+      "mall_name_en", a->mall[APP_EN], "item_name_zh", zh ? zh : "",
+      "item_name_en", en ? en : "", "points_charged",
+      json_integer_value(json_object_get(ans, "points")), "points_balance",
+      bal < 0 ? 0 : bal, "project_total",
+      json_integer_value(json_object_get(ans, "charity_total_points")),
+      "member_id", m->id, "voucher_code", id, "kiosk_id", a->cfg.kiosk_id,
+      "time", when);
+  char *slip = j ? json_dumps(j, JSON_COMPACT) : NULL;
+  json_decref(j);
+  prnw *pw = txn_printer(a);
+  int rc = slip && pw ? prnw_submit(pw, id, id, m->id, slip, 1) : KERR_NOMEM;
+  free(slip);
+  D.slip = rc == KERR_OK ? 1 : -1;
+  if (rc == KERR_OK)
+    klog_info("donate", "thank-you slip handed to the printer");
+  else
+    klog_warn("donate", "no thank-you slip: %s", pw ? kerr_str(rc) : "no printer");
+}
+
 static void enter(app *a) {
   engage_clear();
+  D.slip = 0;
   D.step = 2;
   D.pick[0] = '\0';
   engage_fetch(a, ENGAGE_TAG_CHARITIES);
@@ -39,6 +94,7 @@ static int card_h(app *a) { return app_px(a, a->w > a->h ? 160 : 190); }
 
 static void layout(app *a) {
   const engage *e = engage_get();
+  print_slip(a, e);
   int top = screen_header_layout(a, 1);
   D.top = top;
   int y = jui_title_layout(a, top);
@@ -191,7 +247,8 @@ static void result(app *a, const engage *e) {
   y += text_wrap(a->tx, h2 * 3 / 4, 1, th->text, line, (SDL_Rect){box.x, y, box.w, 0},
                  TEXT_CENTER, 1);
   y += app_px(a, 8) + text_wrap(a->tx, body, 0, th->text_muted,
-                                app_t(a, "donate.no_slip"),
+                                app_t(a, D.slip == 1 ? "donate.slip_printing"
+                                                     : "donate.no_slip"),
                                 (SDL_Rect){box.x, y + app_px(a, 8), box.w, 0},
                                 TEXT_CENTER, 1);
   tmpl_number(json_integer_value(json_object_get(ans, "charity_total_points")), n1,

@@ -1,6 +1,8 @@
-/* The item screen: the picture large, the description, the member's price,
- * points now -> points after, the quantity within the item's limits, and a
- * clear confirm; or why the member cannot redeem it. */
+/* The item screen: the picture large, the description, the member's price
+ * (an offer's price while one runs, the tier price struck through), points
+ * now -> points after, the quantity within the item's limits, and a clear
+ * confirm; or why the member cannot redeem it (a flash sale not started or
+ * sold out among the reasons). */
 #include <stdio.h>
 #include <string.h>
 #include <time.h>
@@ -26,6 +28,12 @@ static const char *why(app *a, const catalog_item *it) {
   const session_member *m = session_member_of(a->ses);
   if (!m) return NULL;
   return catalog_why(it, m->tier, m->points, (int64_t)time(NULL));
+}
+
+static int64_t now_unix(void) { return (int64_t)time(NULL); }
+
+static int max_qty(const catalog_item *it, const session_member *m) {
+  return catalog_max_qty_at(it, m->tier, m->points, now_unix());
 }
 
 static void enter(app *a) {
@@ -69,7 +77,7 @@ static void layout(app *a) {
   }
   wset_add(&a->ws, "btn-confirm",
            (SDL_Rect){S.buttons.x + w + app_px(a, 32), S.buttons.y, w, bh});
-  int max = catalog_max_qty(it, m->tier, m->points);
+  int max = max_qty(it, m);
   if (S.qty > max) S.qty = max > 0 ? max : 1;
   int kb = qh;
   wset_add(&a->ws, "qty-minus",
@@ -92,12 +100,20 @@ static void draw_info(app *a, const catalog_item *it, const session_member *m) {
                  (SDL_Rect){c.x, y, c.w, 0}, TEXT_LEFT, 1);
   y += app_px(a, 24);
   char n[32], line[96];
-  int64_t price = catalog_price(it, m->tier);
+  int64_t price = catalog_price_at(it, m->tier, now_unix());
+  int64_t was = catalog_price(it, m->tier);
+  /* A flash sale not running yet (or sold out) still shows its price: the
+   * item cannot be had outside it, and the reason says so below. */
+  if (!strcmp(it->offer_kind, "flash") && it->offer_points < price &&
+      catalog_offer_state(it, now_unix()) != CATALOG_OFFER_NONE)
+    price = it->offer_points;
+  int offer = price < was; /* an offer runs and lowers the price */
+  if (!offer) was = it->price[0];
   tmpl_number(price, n, sizeof n);
   tmpl_fill(line, sizeof line, app_t(a, "catalog.price"), (const char *[]){"points", n, NULL});
   int pw = text_draw(a->tx, h2, 1, th->accent, line, c.x, y, TEXT_LEFT);
-  if (price < it->price[0]) {
-    tmpl_number(it->price[0], n, sizeof n);
+  if (price < was) {
+    tmpl_number(was, n, sizeof n);
     int lh = text_line_height(a->tx, body, 0);
     int sx = c.x + pw + app_px(a, 20);
     int sy = y + text_line_height(a->tx, h2, 1) - lh - app_px(a, 6);
@@ -106,8 +122,13 @@ static void draw_info(app *a, const catalog_item *it, const session_member *m) {
               th->text_muted);
     char t[64], key[32];
     snprintf(key, sizeof key, "tier.%s", m->tier);
-    tmpl_fill(t, sizeof t, app_t(a, "item.tier_price"),
-              (const char *[]){"tier", app_t(a, key), NULL});
+    if (offer)
+      snprintf(t, sizeof t, "%s",
+               app_t(a, strcmp(it->offer_kind, "flash") ? "offers.price_limited"
+                                                       : "offers.price_flash"));
+    else
+      tmpl_fill(t, sizeof t, app_t(a, "item.tier_price"),
+                (const char *[]){"tier", app_t(a, key), NULL});
     text_draw(a->tx, sm, 1, th->text_muted, t, sx + sw + app_px(a, 20),
               sy + app_px(a, 2), TEXT_LEFT);
   }
@@ -115,7 +136,9 @@ static void draw_info(app *a, const catalog_item *it, const session_member *m) {
 
   const char *no = why(a, it);
   SDL_Rect box = {c.x, y, c.w, no ? app_px(a, 200) : app_px(a, 160)};
-  if (box.y + box.h > S.qty_row.y - app_px(a, 16)) box.h = S.qty_row.y - app_px(a, 16) - box.y;
+  /* A refusal has no quantity row: its box may reach down to the buttons. */
+  int limit = (no ? S.buttons.y - app_px(a, a->th.space_l) : S.qty_row.y) - app_px(a, 16);
+  if (box.y + box.h > limit) box.h = limit - box.y;
   if (no) {
     widget_panel(a, box, th->danger_bg);
     draw_rrect_outline(a->dr, box, app_px(a, th->radius), app_px(a, 3), th->danger);
@@ -150,7 +173,7 @@ static void draw_info(app *a, const catalog_item *it, const session_member *m) {
   SDL_Rect q = S.qty_row;
   int qw = text_draw(a->tx, body, 1, th->text, app_t(a, "item.quantity"), q.x,
                      q.y + (q.h - text_line_height(a->tx, body, 1)) / 2, TEXT_LEFT);
-  int max = catalog_max_qty(it, m->tier, m->points);
+  int max = max_qty(it, m);
   char lim[64], mx[16];
   snprintf(mx, sizeof mx, "%d", max);
   tmpl_fill(lim, sizeof lim, app_t(a, "item.max_qty"), (const char *[]){"n", mx, NULL});
@@ -190,7 +213,7 @@ static void click(app *a, const char *id) {
     return;
   }
   if (!it || !m) return;
-  int max = catalog_max_qty(it, m->tier, m->points);
+  int max = max_qty(it, m);
   if (!strcmp(id, "qty-plus") && S.qty < max) S.qty++;
   if (!strcmp(id, "qty-minus") && S.qty > 1) S.qty--;
   if (!strcmp(id, "btn-confirm") && !why(a, it) && S.qty <= max) {

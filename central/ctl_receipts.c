@@ -25,9 +25,6 @@ static const struct {
   int64_t tenths;
 } rates[] = {{"dining", 10}, {"fashion", 15}, {"cinema", 20}};
 
-/* Tier multipliers of receipt points in tenths, in ctl_tiers order. */
-static const int64_t tier_tenths[CTL_TIERS_N] = {10, 15, 20, 20};
-
 void ctl_receipts_demo_keys(const char *shop_id, unsigned char pk[32],
                             unsigned char sk[64]) {
   unsigned char seed[crypto_hash_sha256_BYTES];
@@ -130,11 +127,11 @@ static int refuse(ctl_req *req, int status, const char *code,
 
 int64_t ctl_receipts_points(int64_t amount_cents, const char *category,
                             const char *tier, int64_t campaign_factor) {
-  int ti = ctl_tiers_index(tier);
+  int64_t tenths = ctl_tiers_earn_tenths(tier); /* the tier table's */
   int64_t rate = rate_of(category);
-  if (ti < 0 || rate < 0) return -1;
+  if (tenths < 0 || rate < 0) return -1;
   /* amounts are below 10^12 cents: the product stays far below 2^63 */
-  return amount_cents * rate * tier_tenths[ti] * campaign_factor / 10000;
+  return amount_cents * rate * tenths * campaign_factor / 10000;
 }
 
 typedef struct {
@@ -272,7 +269,7 @@ static int claim(const ctl_env *env, sqlite3 *conn, ctl_req *req,
                 ctl_engage_text(s.name_zh, s.name_en), "category", s.category,
                 "rate_tenths", (json_int_t)rate_of(s.category),
                 "tier_multiplier_tenths",
-                (json_int_t)tier_tenths[ctl_tiers_index(tier->code)],
+                (json_int_t)tier->earn_tenths,
                 "campaign_factor", (json_int_t)factor, "campaign_id",
                 campaign[0] ? json_string(campaign) : json_null()));
   return 0;

@@ -18,8 +18,9 @@
  *   points = floor(amount_cents * rate * tier * campaign / 10000)
  *
  * in integers, with the category's rate in tenths (dining 10, fashion 15,
- * cinema 20), the member's tier multiplier in tenths (standard 10, silver 15,
- * gold 20, diamond 20) and campaign 2 while a double-points campaign runs
+ * cinema 20), the member's tier multiplier in tenths from the tier table
+ * (ctl_tiers earn_tenths: standard 10, silver 15, gold 20, diamond 20) and
+ * campaign 2 while a double-points campaign runs
  * for the shop's category (ctl_campaigns), else 1. The points are earned
  * (reason "earn": they count towards the tier) and the claim is recorded in
  * the same transaction: 201 {points_awarded, points_balance, ...}. One

@@ -4,6 +4,7 @@
 #include <string.h>
 
 #include "mask.h"
+#include "prn_slip.h"
 
 typedef struct {
   const i18n *pri, *sec;
@@ -88,6 +89,8 @@ int prn_layout_voucher(const prn_voucher *v, const i18n *pri, const i18n *sec, p
   lay l = {pri, sec, d};
   char buf[256], num[48], who[64];
   int park = v->kind == PRN_VOUCHER_PARKING;
+  if (v->kind == PRN_VOUCHER_THANKS) /* the donation thank-you slip */
+    return prn_slip_thanks(v, pri, sec, d, msg);
 
   /* A quarter of the paper (18 mm on 80 mm paper) marks the slip as the
    * mall's without pushing the voucher itself down the roll. */

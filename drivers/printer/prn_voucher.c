@@ -106,15 +106,23 @@ static int from_json(json_t *o, prn_voucher *v, char *msg) {
     v->kind = PRN_VOUCHER_GIFT;
   else if (strcmp(kind, "parking") == 0)
     v->kind = PRN_VOUCHER_PARKING;
+  else if (strcmp(kind, "thanks") == 0)
+    v->kind = PRN_VOUCHER_THANKS;
   else
-    return kerr_set(msg, KERR_INVALID, "voucher: \"kind\" must be \"gift\" or \"parking\"");
-  int gift = v->kind == PRN_VOUCHER_GIFT, park = !gift;
+    return kerr_set(msg, KERR_INVALID,
+                    "voucher: \"kind\" must be \"gift\", \"parking\" or \"thanks\"");
+  int park = v->kind == PRN_VOUCHER_PARKING, thanks = v->kind == PRN_VOUCHER_THANKS;
+  int gift = !park; /* a gift or the thanks slip names its item (the project) */
   if ((rc = get_str(o, "mall_name_zh", v->mall_name_zh, sizeof v->mall_name_zh, 1, msg)) ||
       (rc = get_str(o, "mall_name_en", v->mall_name_en, sizeof v->mall_name_en, 0, msg)) ||
       (rc = get_str(o, "item_name_zh", v->item_name_zh, sizeof v->item_name_zh, gift, msg)) ||
       (rc = get_str(o, "item_name_en", v->item_name_en, sizeof v->item_name_en, 0, msg)) ||
       (rc = get_int(o, "points_charged", 0, 1000000000L, &v->points_charged, 1, msg)) ||
-      (rc = get_int(o, "points_balance", 0, 1000000000L, &v->points_balance, 1, msg)) ||
+      (rc = get_int(o, "points_balance", 0, 1000000000L, &v->points_balance, !thanks,
+                    msg)) ||
+      (rc = get_int(o, "project_total", 0, 1000000000L, &v->project_total, thanks,
+                    msg)) ||
+      (rc = get_str(o, "member_id", v->member_id, sizeof v->member_id, 0, msg)) ||
       (rc = get_str(o, "member_name", v->member_name, sizeof v->member_name, 0, msg)) ||
       (rc = get_str(o, "voucher_code", v->voucher_code, sizeof v->voucher_code, 1, msg)) ||
       (rc = get_str(o, "short_code", v->short_code, sizeof v->short_code, 0, msg)) ||

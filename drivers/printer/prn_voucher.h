@@ -5,13 +5,19 @@
  * JSON object. Strings are UTF-8; unknown fields are ignored so the app can
  * add its own. Fields:
  *
- *   kind            "gift" | "parking"                          required
+ *   kind            "gift" | "parking" | "thanks"               required
+ *                   (thanks: the donation thank-you slip, prn_slip.h)
  *   mall_name_zh    mall name, Chinese (first line)              required
  *   mall_name_en    mall name, English (secondary line)          optional
- *   item_name_zh    gift, Chinese (gift: required)               gift
+ *   item_name_zh    gift, Chinese (gift: required); for thanks   gift, thanks
+ *                   the charity project's name
  *   item_name_en    gift, English                                optional
  *   points_charged  integer >= 0, points this voucher cost       required
  *   points_balance  integer >= 0, the member's balance after     required
+ *                   (optional for thanks; points_charged is the points
+ *                   donated)
+ *   project_total   integer >= 0: the mall's total for the project thanks
+ *   member_id       member id, printed masked (M100001 → M1***01) optional
  *   member_name     full name; printed masked (张小明 → 张*明)   optional
  *   voucher_code    printable ASCII, 1..255 chars: the QR         required
  *   short_code      what the service desk types, 1..32 chars    optional
@@ -42,7 +48,7 @@
 
 #include "kerr.h"
 
-typedef enum { PRN_VOUCHER_GIFT, PRN_VOUCHER_PARKING } prn_voucher_kind;
+typedef enum { PRN_VOUCHER_GIFT, PRN_VOUCHER_PARKING, PRN_VOUCHER_THANKS } prn_voucher_kind;
 
 typedef struct prn_voucher {
   prn_voucher_kind kind;
@@ -59,6 +65,8 @@ typedef struct prn_voucher {
   int pending, reprint;
   char plate[32];
   int hours;
+  long project_total; /* thanks */
+  char member_id[32]; /* thanks */
   char logo[256];
 } prn_voucher;
 

@@ -95,6 +95,57 @@ static void max_qty_is_the_tightest_limit(void **state) {
   json_decref(j);
 }
 
+/* Offers (issue 10): the fields the central puts on items, the offer price
+ * only while the offer runs, a flash sale only in its window and stock. */
+static void offers_price_window_and_flash_stock(void **state) {
+  (void)state;
+  kerr_msg msg;
+  catalog_item it;
+  json_t *j = item_json(",\"offer_kind\":\"limited\",\"offer_points\":600,"
+                        "\"offer_from\":200,\"offer_to\":300,\"flash_stock\":null");
+  assert_int_equal(catalog_parse_item(j, &it, msg), KERR_OK);
+  json_decref(j);
+  assert_string_equal(it.offer_kind, "limited");
+  assert_int_equal(it.flash_stock, -1);
+  assert_int_equal(catalog_offer_state(&it, 199), CATALOG_OFFER_UPCOMING);
+  assert_int_equal(catalog_offer_state(&it, 200), CATALOG_OFFER_RUNNING);
+  assert_int_equal(catalog_offer_state(&it, 300), CATALOG_OFFER_NONE);
+  assert_int_equal(catalog_price_at(&it, "gold", 199), 1100);
+  assert_int_equal(catalog_price_at(&it, "gold", 250), 600);
+  assert_int_equal(catalog_price_at(&it, "gold", 300), 1100);
+  /* enough for the offer price, not the tier price: redeemable while it runs */
+  assert_null(catalog_why(&it, "gold", 700, 250));
+  assert_string_equal(catalog_why(&it, "gold", 700, 350), "catalog.why.points");
+  assert_int_equal(catalog_max_qty_at(&it, "gold", 1300, 250), 2);
+  assert_int_equal(catalog_max_qty_at(&it, "gold", 1300, 350), 1);
+
+  j = item_json(",\"offer_kind\":\"flash\",\"offer_points\":100,"
+                "\"offer_from\":200,\"offer_to\":300,\"flash_stock\":1");
+  assert_int_equal(catalog_parse_item(j, &it, msg), KERR_OK);
+  json_decref(j);
+  assert_string_equal(catalog_why(&it, "gold", 9999, 150), "offers.why.not_started");
+  assert_null(catalog_why(&it, "gold", 100, 250));
+  assert_string_equal(catalog_why(&it, "gold", 9999, 400), "offers.why.flash_ended");
+  assert_int_equal(catalog_max_qty_at(&it, "gold", 9999, 250), 1); /* flash stock */
+  it.flash_stock = 0;
+  assert_int_equal(catalog_offer_state(&it, 250), CATALOG_OFFER_SOLD_OUT);
+  assert_string_equal(catalog_why(&it, "gold", 9999, 250), "offers.why.sold_out");
+  assert_int_equal(catalog_price_at(&it, "gold", 250), 1100);
+
+  /* an offer the kiosk cannot read whole is left off, the item stays */
+  j = item_json(",\"offer_kind\":\"flash\",\"offer_points\":100,"
+                "\"offer_from\":200,\"offer_to\":300");
+  assert_int_equal(catalog_parse_item(j, &it, msg), KERR_OK);
+  json_decref(j);
+  assert_string_equal(it.offer_kind, "");
+  assert_int_equal(catalog_offer_state(&it, 250), CATALOG_OFFER_NONE);
+  j = item_json(",\"offer_kind\":\"bogus\",\"offer_points\":1,"
+                "\"offer_from\":200,\"offer_to\":300,\"flash_stock\":null");
+  assert_int_equal(catalog_parse_item(j, &it, msg), KERR_OK);
+  json_decref(j);
+  assert_int_equal(catalog_price_at(&it, "gold", 250), 1100);
+}
+
 static void central_refusals_map_to_member_reasons(void **state) {
   (void)state;
   assert_string_equal(txn_reason_msgid("insufficient_points"),
@@ -134,6 +185,7 @@ int main(void) {
       cmocka_unit_test(rejects_item_without_id),
       cmocka_unit_test(why_tier_first_then_dates_stock_points),
       cmocka_unit_test(max_qty_is_the_tightest_limit),
+      cmocka_unit_test(offers_price_window_and_flash_stock),
       cmocka_unit_test(central_refusals_map_to_member_reasons),
       cmocka_unit_test(parking_refusals_speak_of_the_car),
       cmocka_unit_test(printer_faults_have_reasons),

@@ -14,6 +14,7 @@
 #include <string.h>
 
 #include "ctl_receipts.h"
+#include "ctl_tiers.h"
 
 static void receipt_points_are_integer_products_rounded_down(void **state) {
   (void)state;
@@ -30,6 +31,32 @@ static void receipt_points_are_integer_products_rounded_down(void **state) {
                    60000000LL);
   assert_int_equal(ctl_receipts_points(100, "grocery", "gold", 1), -1);
   assert_int_equal(ctl_receipts_points(100, "dining", "platinum", 1), -1);
+}
+
+/* Issue 10: tier multipliers 1 / 1.5 / 2 / 2, one table (ctl_tiers) that
+ * the receipt award, the config and the benefit texts all read. */
+static void receipt_award_uses_the_tier_table(void **state) {
+  static const int64_t want[CTL_TIERS_N] = {10, 15, 20, 20};
+  static const char *const says[CTL_TIERS_N] = {NULL, "1.5倍", "2倍", "2倍"};
+  (void)state;
+  for (int i = 0; i < CTL_TIERS_N; i++) {
+    const ctl_tier *t = ctl_tiers_at(i);
+    assert_int_equal(t->earn_tenths, want[i]);
+    assert_int_equal(ctl_tiers_earn_tenths(t->code), want[i]);
+    /* 100 yuan at dining rate 1: 100 points times the tier's multiplier */
+    assert_int_equal(ctl_receipts_points(10000, "dining", t->code, 1),
+                     10 * t->earn_tenths);
+    if (says[i]) assert_non_null(strstr(t->benefits[0][0], says[i]));
+  }
+  assert_int_equal(ctl_tiers_earn_tenths("platinum"), -1);
+  json_t *cfg = ctl_tiers_config_json();
+  json_t *silver = json_array_get(cfg, 1);
+  assert_int_equal(json_integer_value(json_object_get(silver,
+                                                      "earn_multiplier_tenths")),
+                   15);
+  assert_true(json_real_value(json_object_get(silver, "earn_multiplier")) ==
+              1.5);
+  json_decref(cfg);
 }
 
 static void receipt_codes_sign_and_refuse_bad_parts(void **state) {
@@ -52,6 +79,7 @@ static void receipt_codes_sign_and_refuse_bad_parts(void **state) {
 int main(void) {
   const struct CMUnitTest tests[] = {
       cmocka_unit_test(receipt_points_are_integer_products_rounded_down),
+      cmocka_unit_test(receipt_award_uses_the_tier_table),
       cmocka_unit_test(receipt_codes_sign_and_refuse_bad_parts),
   };
   if (sodium_init() < 0) return 1;

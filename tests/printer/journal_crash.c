@@ -17,6 +17,7 @@
 #include <sys/wait.h>
 #include <time.h>
 
+#include "../reliability/report_row.h"
 #include "journal_util.h"
 
 #define VOUCHERS 40
@@ -303,6 +304,9 @@ int main(int argc, char **argv) {
          printing, printed, fg.attempts_on_paper, fg.reprint_slips, fg.crashed_mid_print,
          fg.empty_attempts);
   printf("journal_crash: %s\n", ok ? "ok" : "FAILED");
+  report_rowf("journal_crash", "print journal SIGKILLed mid-print, then restarted", kills, !ok,
+              "%d slips reported printed, %d with 重印, %d cut short by a kill", printed,
+              fg.reprint_slips, fg.crashed_mid_print);
   if (ok)
     jt_dir_remove(dir);
   else
