@@ -1,8 +1,9 @@
 /* The admin screen, behind a hidden gesture (a 3 s press on the mall logo of
  * the attract screen) and a PIN pad: printer status and test page, vouchers
  * still owed with their reprint, the transaction queue (depth, oldest
- * pending, rejected), the central's health, the scanner, the version, and
- * exit to the system when the config allows it.
+ * pending, rejected), the central's health (and a certificate the kiosk does
+ * not trust), the kiosk's clock (off the central's: api.h), the scanner, the
+ * version, and exit to the system when the config allows it.
  *
  *   PIN --right PIN--> OPEN --btn-back / 2 min idle--> attract
  *    | 5 wrong: locked 5 min (countdown; pin.h)
@@ -15,6 +16,7 @@
 #include <time.h>
 
 #include "admw.h"
+#include "api.h"
 #include "app.h"
 #include "catalog.h"
 #include "jui.h"
@@ -24,6 +26,7 @@
 #include "prnw.h"
 #include "prn_journal.h"
 #include "scanw.h"
+#include "storage.h"
 #include "screen.h"
 #include "tmpl.h"
 #include "txn.h"
@@ -43,6 +46,8 @@ static struct {
   admw *w;
   admw_snapshot snap;
   int health;             /* 0 asking, 1 ok, -1 failed */
+  unsigned link_gen;      /* api_link_get()'s, as last drawn */
+  int link_shown;         /* 1 untrusted, 2 clock skew, as last logged */
   char central_version[32];
   uint64_t asked_ms, health_ms;
 } A;
@@ -150,7 +155,7 @@ static void layout(app *a) {
     L.info = (SDL_Rect){mg, y, lw, a->h - mg - y};
     L.owed = (SDL_Rect){mg + lw + gap, y, W - lw - gap, avail};
   } else {
-    L.info = (SDL_Rect){mg, y, W, avail * 58 / 100};
+    L.info = (SDL_Rect){mg, y, W, avail * 68 / 100};
     L.owed = (SDL_Rect){mg, y + L.info.h + gap, W, avail - L.info.h - gap};
   }
   /* One reprint button per owed voucher, as many as fit. */
@@ -311,11 +316,45 @@ static void draw_open(app *a) {
                                     : "admin.central.checking"),
             (const char *[]){"version", A.central_version, "ms", n1, "url",
                              a->central_url, NULL});
+  /* The API workers' findings about the link (api.h): a certificate the
+   * kiosk does not trust, the central refusing the kiosk's clock. */
+  api_link_state link;
+  api_link_get(&link);
+  A.link_gen = link.gen;
+  /* The latest word: any answer over TLS since would have cleared it. */
+  if (link.tls_untrusted)
+    snprintf(v, sizeof v, "%s", app_t(a, "admin.central.untrusted"));
   info_row(a, c, &y, app_t(a, "admin.central"), v,
-           A.health > 0 ? th->success : A.health < 0 ? th->danger : th->text);
+           A.health > 0 && !link.tls_untrusted ? th->success
+           : A.health < 0 || link.tls_untrusted ? th->danger
+                                                 : th->text);
+  /* The clock only when the central refuses it: the panel is full. */
+  if (link.clock_skew) {
+    int64_t off = link.skew_s < 0 ? -link.skew_s : link.skew_s;
+    snprintf(n1, sizeof n1, "%lld", (long long)((off + 30) / 60));
+    tmpl_fill(v, sizeof v, app_t(a, "admin.clock.skew"),
+              (const char *[]){"minutes", n1, NULL});
+    info_row(a, c, &y, app_t(a, "admin.clock"), v, th->danger);
+  }
+  int link_shown = link.tls_untrusted | (link.clock_skew << 1);
+  if (link_shown != A.link_shown) {
+    /* What staff see about the link, for the log (and the tests). */
+    klog_info("admin", "shown: central certificate %s, clock %s",
+              link_shown & 1 ? "not trusted" : "not in doubt",
+              link_shown & 2 ? "off the central's" : "not in doubt");
+    A.link_shown = link_shown;
+  }
   info_row(a, c, &y, app_t(a, "admin.printer"), printer_line(a, v, sizeof v, &col), col);
   info_row(a, c, &y, app_t(a, "admin.scanner"), scanner_line(a, v, sizeof v, &col),
            col);
+  /* The state dir (storage.h): a fault means nothing new can be saved. */
+  static const char *const store_keys[] = {"storage.admin.ok", "storage.admin.full",
+                                           "storage.admin.readonly", "storage.admin.io"};
+  int sf = a->store_fault >= 0 && a->store_fault <= STORAGE_IOERR ? a->store_fault
+                                                                  : STORAGE_IOERR;
+  if (sf == STORAGE_OK && !a->txn) sf = STORAGE_IOERR;
+  info_row(a, c, &y, app_t(a, "storage.admin"), app_t(a, store_keys[sf]),
+           sf ? th->danger : th->text);
   if (s->have_queue) {
     tmpl_number(s->queue.depth, n1, sizeof n1);
     snprintf(n2, sizeof n2, "%lld", (long long)(s->queue.oldest_pending_age_ms / 60000));
@@ -521,6 +560,9 @@ static uint64_t tick(app *a, uint64_t now) {
       A.next_refresh = now + REFRESH_MS;
     }
     if (A.next_refresh < next) next = A.next_refresh;
+    api_link_state link;
+    api_link_get(&link);
+    if (link.gen != A.link_gen) app_dirty(a);
   }
   pin *p = a->pin;
   uint64_t left = !A.open && p ? pin_locked_for(p, now) : 0;

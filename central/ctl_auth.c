@@ -34,10 +34,22 @@ int ctl_auth_check(const ctl_env *env, ctl_req *req, const char *kiosk_id,
   if (rc)
     return ctl_req_error(req, 401, "bad_signature",
                          "request signature does not match");
-  if (!reqsig_skew_ok((int64_t)ts, req->now, REQSIG_MAX_SKEW_S))
-    return ctl_req_error(req, 401, "stale_timestamp",
-                         "kiosk clock %lld is more than %d s off the server's %lld",
-                         (long long)ts, REQSIG_MAX_SKEW_S, (long long)req->now);
+  if (!reqsig_skew_ok((int64_t)ts, req->now, REQSIG_MAX_SKEW_S)) {
+    long long now = (long long)req->now;
+    /* Unsigned: a hostile timestamp (INT64_MIN) must not overflow. */
+    unsigned long long by = ts < now
+                                ? (unsigned long long)now - (unsigned long long)ts
+                                : (unsigned long long)ts - (unsigned long long)now;
+    ctl_req_error(req, 401, "clock_skew",
+                  "kiosk clock %lld is %llu s %s the server's %lld "
+                  "(at most %d s allowed): check the kiosk's time settings",
+                  ts, by, ts < now ? "behind" : "ahead of", now,
+                  REQSIG_MAX_SKEW_S);
+    /* The kiosk tells its staff by how much: it only knows its own clock. */
+    if (req->json)
+      json_object_set_new(req->json, "server_time", json_integer(req->now));
+    return -1;
+  }
   req->kiosk_id = kiosk_id;
   return 0;
 }

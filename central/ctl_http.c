@@ -1,8 +1,12 @@
 #include "ctl_http.h"
 
 #include <arpa/inet.h>
+#include <errno.h>
 #include <microhttpd.h>
 #include <netinet/in.h>
+#include <stdarg.h>
+#include <stdatomic.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
@@ -17,10 +21,16 @@
 #define DISCARD_MAX (16 * 1024 * 1024)
 #define URI_MAX 2048
 
+/* A PEM file is a few KiB; a bigger one is not a certificate or a key. */
+#define PEM_MAX (256 * 1024)
+
 struct ctl_http {
   struct MHD_Daemon *daemon;
   const ctl_env *env;
   int64_t deadline_ms; /* a request must be whole this long after its first line */
+  char *cert_pem, *key_pem; /* libmicrohttpd keeps pointers to these */
+  char start_error[256]; /* libmicrohttpd's first message while starting */
+  atomic_int starting;   /* 1 during MHD_start_daemon: start_error is open */
 };
 
 typedef struct {
@@ -243,12 +253,80 @@ static enum MHD_Result on_request(void *cls, struct MHD_Connection *c,
   return serve(h, c, method, x);
 }
 
+/* libmicrohttpd's messages (MHD_USE_ERROR_LOG) into our log; the first one
+ * during the start is kept to explain a failed start (a key that does not
+ * match its certificate is only found out by GnuTLS inside
+ * MHD_start_daemon, which then adds a vaguer line of its own). */
+static void on_mhd_log(void *cls, const char *fmt, va_list ap) {
+  ctl_http *h = cls;
+  char line[256];
+  size_t n;
+  vsnprintf(line, sizeof line, fmt, ap);
+  n = strlen(line);
+  while (n && (line[n - 1] == '\n' || line[n - 1] == '\r' || line[n - 1] == '.'))
+    line[--n] = '\0';
+  if (atomic_load(&h->starting) && !h->start_error[0])
+    snprintf(h->start_error, sizeof h->start_error, "%s", line);
+  klog_warn("central", "microhttpd: %s", line);
+}
+
+/* The whole of a PEM file, which must hold a block of the kind wanted. */
+static int read_pem(const char *what, const char *path, const char *begin,
+                    char **out, char *msg) {
+  FILE *f;
+  char *buf;
+  size_t n;
+  int err;
+  *out = NULL;
+  if (!path || !*path)
+    return kerr_set(msg, KERR_INVALID, "TLS %s: no file named", what);
+  f = fopen(path, "rb");
+  if (!f)
+    return kerr_set(msg, KERR_IO, "TLS %s %s: %s", what, path, strerror(errno));
+  buf = malloc(PEM_MAX + 1);
+  if (!buf) {
+    fclose(f);
+    return kerr_set(msg, KERR_NOMEM, "out of memory");
+  }
+  n = fread(buf, 1, PEM_MAX + 1, f);
+  err = ferror(f) ? errno : 0;
+  fclose(f);
+  if (err) {
+    free(buf);
+    return kerr_set(msg, KERR_IO, "TLS %s %s: %s", what, path, strerror(err));
+  }
+  buf[n > PEM_MAX ? PEM_MAX : n] = '\0';
+  if (n > PEM_MAX || n == 0 || !strstr(buf, begin)) {
+    free(buf);
+    return kerr_set(msg, KERR_INVALID, "TLS %s %s: %s%s%s", what, path,
+                    n == 0        ? "the file is empty"
+                    : n > PEM_MAX ? "the file is too big for a PEM file"
+                                  : "no PEM block with '",
+                    n == 0 || n > PEM_MAX ? "" : begin,
+                    n == 0 || n > PEM_MAX ? "" : "' in the file");
+  }
+  *out = buf;
+  return KERR_OK;
+}
+
+static void free_pems(ctl_http *h) {
+  if (h->key_pem) {
+    memset(h->key_pem, 0, strlen(h->key_pem));
+    free(h->key_pem);
+  }
+  free(h->cert_pem);
+  h->key_pem = h->cert_pem = NULL;
+}
+
 int ctl_http_start(const ctl_env *env, const char *host, int port,
-                   int threads, int timeout_s, ctl_http **out, int *bound_port,
-                   char *msg) {
+                   int threads, int timeout_s, const ctl_http_tls *tls,
+                   ctl_http **out, int *bound_port, char *msg) {
   struct sockaddr_in addr;
   const union MHD_DaemonInfo *info;
+  unsigned flags = MHD_USE_INTERNAL_POLLING_THREAD | MHD_USE_EPOLL |
+                   MHD_USE_ERROR_LOG;
   ctl_http *h;
+  int rc;
 
   memset(&addr, 0, sizeof addr);
   addr.sin_family = AF_INET;
@@ -260,17 +338,52 @@ int ctl_http_start(const ctl_env *env, const char *host, int port,
   h->env = env;
   if (timeout_s < 1) timeout_s = 1;
   h->deadline_ms = (int64_t)timeout_s * 1000;
+  if (tls) {
+    if (MHD_is_feature_supported(MHD_FEATURE_TLS) != MHD_YES) {
+      free(h);
+      return kerr_set(msg, KERR_UNSUPPORTED,
+                      "this libmicrohttpd %s was built without TLS: "
+                      "--tls-cert cannot be served",
+                      MHD_get_version());
+    }
+    rc = read_pem("certificate", tls->cert_file, "-----BEGIN CERTIFICATE-----",
+                  &h->cert_pem, msg);
+    if (!rc)
+      rc = read_pem("key", tls->key_file, "PRIVATE KEY-----", &h->key_pem, msg);
+    if (rc) {
+      free_pems(h);
+      free(h);
+      return rc;
+    }
+    flags |= MHD_USE_TLS;
+  }
+  /* The TLS options are last: without MHD_USE_TLS they would be refused,
+   * and MHD_OPTION_END cuts the list there for plain HTTP. */
+  atomic_store(&h->starting, 1);
   h->daemon = MHD_start_daemon(
-      MHD_USE_INTERNAL_POLLING_THREAD | MHD_USE_EPOLL | MHD_USE_ERROR_LOG,
-      (uint16_t)port, NULL, NULL, on_request, h, MHD_OPTION_SOCK_ADDR,
+      flags, (uint16_t)port, NULL, NULL, on_request, h,
+      MHD_OPTION_EXTERNAL_LOGGER, on_mhd_log, h, MHD_OPTION_SOCK_ADDR,
       (struct sockaddr *)&addr, MHD_OPTION_THREAD_POOL_SIZE,
       (unsigned)threads, MHD_OPTION_CONNECTION_TIMEOUT, (unsigned)timeout_s,
       MHD_OPTION_URI_LOG_CALLBACK, on_uri, NULL, MHD_OPTION_NOTIFY_COMPLETED,
       on_done, NULL, MHD_OPTION_LISTEN_BACKLOG_SIZE, (unsigned)1024,
-      MHD_OPTION_END);
+      tls ? MHD_OPTION_HTTPS_MEM_CERT : MHD_OPTION_END, h->cert_pem,
+      MHD_OPTION_HTTPS_MEM_KEY, h->key_pem, MHD_OPTION_END);
+  atomic_store(&h->starting, 0);
   if (!h->daemon) {
+    if (tls)
+      rc = kerr_set(msg, KERR_CONFIG,
+                    "cannot serve HTTPS on %s:%d with certificate %s and key "
+                    "%s: %s",
+                    host, port, tls->cert_file, tls->key_file,
+                    h->start_error[0] ? h->start_error
+                                      : "the key may not match the certificate");
+    else
+      rc = kerr_set(msg, KERR_NET, "cannot listen on %s:%d%s%s", host, port,
+                    h->start_error[0] ? ": " : "", h->start_error);
+    free_pems(h);
     free(h);
-    return kerr_set(msg, KERR_NET, "cannot listen on %s:%d", host, port);
+    return rc;
   }
   info = MHD_get_daemon_info(h->daemon, MHD_DAEMON_INFO_BIND_PORT);
   *bound_port = info ? (int)info->port : port;
@@ -281,5 +394,6 @@ int ctl_http_start(const ctl_env *env, const char *host, int port,
 void ctl_http_stop(ctl_http *h) {
   if (!h) return;
   MHD_stop_daemon(h->daemon);
+  free_pems(h);
   free(h);
 }

@@ -11,6 +11,14 @@
  * whose request body is still arriving timeout_s seconds after the request
  * line (a trickle never counts as silence). The signed path is the raw
  * request target as sent, so the kiosk and the server hash the same bytes.
+ *
+ * HTTPS: with tls set, the server speaks only TLS (libmicrohttpd over GnuTLS,
+ * as Debian builds it) with the PEM certificate (chain) and private key read
+ * from those files at start. A file that is missing, unreadable, empty or
+ * holds no PEM block, a key that does not match the certificate, or a
+ * libmicrohttpd built without TLS fails ctl_http_start() with a message that
+ * names the file and the reason. Handshake failures of clients are logged
+ * as warnings by libmicrohttpd's own words.
  */
 #ifndef CTL_HTTP_H
 #define CTL_HTTP_H
@@ -21,9 +29,15 @@
 
 typedef struct ctl_http ctl_http;
 
+typedef struct {
+  const char *cert_file; /* PEM: the server certificate, then any chain */
+  const char *key_file;  /* PEM: its private key, unencrypted */
+} ctl_http_tls;
+
+/* tls NULL: plain HTTP. */
 int ctl_http_start(const ctl_env *env, const char *host, int port,
-                   int threads, int timeout_s, ctl_http **out, int *bound_port,
-                   char *msg);
+                   int threads, int timeout_s, const ctl_http_tls *tls,
+                   ctl_http **out, int *bound_port, char *msg);
 void ctl_http_stop(ctl_http *h);
 
 /* Splits a raw request path (up to '?') into percent-decoded segments stored

@@ -15,6 +15,7 @@
 #include <sys/stat.h>
 
 #include "ctl_clock.h"
+#include "ctl_conf.h"
 #include "ctl_console.h"
 #include "ctl_demo.h"
 #include "ctl_engage.h"
@@ -27,6 +28,10 @@ static void usage(FILE *f) {
   fputs(
       "usage: kiosk-central [options]\n"
       "Reference central membership server for the mall kiosks.\n\n"
+      "  --config FILE        read settings from FILE first: a [central] section\n"
+      "                       of KEY = VALUE lines, KEY a long option below\n"
+      "                       (kiosk = ID:SECRET; flags: yes/no); keeps\n"
+      "                       secrets out of ps; the command line wins\n"
       "  --listen HOST:PORT   IPv4 address and port (default 127.0.0.1:8080;\n"
       "                       port 0 picks a free one)\n"
       "  --db FILE            SQLite database (default kiosk-central.db)\n"
@@ -53,7 +58,10 @@ static void usage(FILE *f) {
       "  --offline-after S    the console shows a kiosk offline after S seconds\n"
       "                       without a heartbeat (default 180)\n"
       "  --secure-cookies     mark console session cookies Secure (serve the\n"
-      "                       console through a TLS proxy)\n"
+      "                       console over HTTPS or through a TLS proxy)\n"
+      "  --tls-cert FILE      serve HTTPS only, with this PEM certificate (then\n"
+      "                       its chain); needs --tls-key\n"
+      "  --tls-key FILE       the PEM private key of --tls-cert\n"
       "  --streak-bonus DAYS:POINTS\n"
       "                       check-in streak bonus: POINTS more on every\n"
       "                       DAYS-th day in a row (default 3:30; 3:0 = none)\n"
@@ -66,7 +74,8 @@ static void usage(FILE *f) {
       "                       (negative: behind), to see vouchers and points\n"
       "                       expire\n"
       "  --help, --version\n\n"
-      "Once ready it prints 'listening on http://HOST:PORT' on stdout.\n",
+      "Once ready it prints 'listening on http://HOST:PORT' on stdout\n"
+      "(https:// with --tls-cert).\n",
       f);
 }
 
@@ -118,6 +127,7 @@ static int parse_listen(const char *arg, char *host, size_t cap, int *port) {
 
 int main(int argc, char **argv) {
   static const struct option opts[] = {
+      {"config", required_argument, NULL, 'F'},
       {"listen", required_argument, NULL, 'l'},
       {"db", required_argument, NULL, 'd'},
       {"demo", no_argument, NULL, 'D'},
@@ -135,6 +145,8 @@ int main(int argc, char **argv) {
       {"streak-bonus", required_argument, NULL, 'B'},
       {"lottery-cost", required_argument, NULL, 'L'},
       {"lottery-per-day", required_argument, NULL, 'P'},
+      {"tls-cert", required_argument, NULL, 'x'},
+      {"tls-key", required_argument, NULL, 'y'},
       {"help", no_argument, NULL, 'h'},
       {"version", no_argument, NULL, 'V'},
       {NULL, 0, NULL, 0}};
@@ -150,8 +162,11 @@ int main(int argc, char **argv) {
   kerr_msg msg;
   sigset_t stop;
   ctl_http *http = NULL;
+  ctl_http_tls tls = {NULL, NULL};
   sqlite3 *conn;
 
+  if (ctl_conf_expand(&argc, &argv, opts, msg) != 0)
+    return bad_flag("%s", msg);
   opterr = 0;
   while ((opt = getopt_long(argc, argv, ":", opts, NULL)) != -1) {
     switch (opt) {
@@ -160,6 +175,7 @@ int main(int argc, char **argv) {
         return bad_flag("--listen wants HOST:PORT, got '%s'", optarg);
       break;
     case 'd': db_path = optarg; break;
+    case 'F': break; /* read by ctl_conf_expand */
     case 'a': env.assets_dir = optarg; break;
     case 'D': env.demo = 1; break;
     case 'k':
@@ -230,6 +246,8 @@ int main(int argc, char **argv) {
                              opt == 'P' ? n : ec->lottery_per_day);
       break;
     }
+    case 'x': tls.cert_file = optarg; break;
+    case 'y': tls.key_file = optarg; break;
     case 'h': usage(stdout); return 0;
     case 'V': printf("kiosk-central %s\n", KIOSK_VERSION); return 0;
     case ':':
@@ -239,6 +257,9 @@ int main(int argc, char **argv) {
     }
   }
   if (optind < argc) return bad_flag("unexpected argument '%s'", argv[optind]);
+  if (!tls.cert_file != !tls.key_file)
+    return bad_flag("%s", tls.cert_file ? "--tls-cert needs --tls-key"
+                                        : "--tls-key needs --tls-cert");
   if (sodium_init() < 0) {
     fputs("kiosk-central: libsodium failed to initialise\n", stderr);
     return 1;
@@ -277,14 +298,15 @@ int main(int argc, char **argv) {
   for (si = 0; rc == 0 && si < nstaff; si++)
     rc = ctl_staff_add(env.db, staff[si], ctl_clock_now(), msg);
   if (rc == 0)
-    rc = ctl_http_start(&env, host, port, threads, timeout, &http, &bound,
-                        msg);
+    rc = ctl_http_start(&env, host, port, threads, timeout,
+                        tls.cert_file ? &tls : NULL, &http, &bound, msg);
   if (rc) {
     klog_error("central", "%s", msg);
     ctl_db_close(env.db);
     return 1;
   }
-  printf("listening on http://%s:%d\n", host, bound);
+  printf("listening on %s://%s:%d\n", tls.cert_file ? "https" : "http", host,
+         bound);
   fflush(stdout);
   klog_info("central", "serving %s%s with %d threads", db_path,
             env.demo ? " (demo)" : "", threads);

@@ -20,7 +20,75 @@ struct api {
   char *secret;
   char *ca_file;
   long timeout_ms;
+  int64_t signed_at; /* X-Kiosk-Timestamp of the last request, 0 unsigned */
 };
+
+static pthread_mutex_t link_mu = PTHREAD_MUTEX_INITIALIZER;
+static api_link_state link_state; /* under link_mu */
+
+void api_link_get(api_link_state *out) {
+  pthread_mutex_lock(&link_mu);
+  *out = link_state;
+  pthread_mutex_unlock(&link_mu);
+}
+
+/* curl's verdicts on the central's certificate (curl 7.88: an unknown CA, an
+ * expired certificate and a wrong host name are all 60), and a ca_file
+ * curl cannot read. */
+static int tls_refused(CURLcode cc) {
+  return cc == CURLE_PEER_FAILED_VERIFICATION || cc == CURLE_SSL_CACERT_BADFILE ||
+         cc == CURLE_SSL_ISSUER_ERROR || cc == CURLE_SSL_PINNEDPUBKEYNOTMATCH;
+}
+
+static void link_tls(const api *a, int untrusted, const char *detail) {
+  pthread_mutex_lock(&link_mu);
+  if (link_state.tls_untrusted != untrusted ||
+      (untrusted && strcmp(link_state.tls_detail, detail) != 0)) {
+    link_state.tls_untrusted = untrusted;
+    snprintf(link_state.tls_detail, sizeof link_state.tls_detail, "%s",
+             untrusted ? detail : "");
+    link_state.gen++;
+    if (untrusted)
+      klog_warn("api", "%s: certificate verification failed, nothing sent: "
+                "%s (trusted CAs: %s)", a->base_url, detail,
+                a->ca_file ? a->ca_file : "the system's");
+    else
+      klog_info("api", "%s: the central's certificate is trusted again",
+                a->base_url);
+  }
+  pthread_mutex_unlock(&link_mu);
+}
+
+/* What a signed request's answer says about the kiosk's clock. */
+static void link_clock(const api *a, long status, const char *error_code,
+                       const json_t *body) {
+  json_t *st = json_object_get(body, "server_time");
+  int skewed = status == 401 && !strcmp(error_code, "clock_skew");
+  int64_t skew = skewed && json_is_integer(st)
+                     ? a->signed_at - (int64_t)json_integer_value(st)
+                     : 0;
+  /* Unsigned, or answered before or without the signature check. */
+  if (!a->signed_at || status == 404 || status == 413 || status >= 500 ||
+      (status == 401 && !skewed))
+    return;
+  pthread_mutex_lock(&link_mu);
+  /* A new verdict, or the same skew moved by a minute: worth a line. */
+  if (link_state.clock_skew != skewed ||
+      (skewed && (skew - link_state.skew_s > 59 || link_state.skew_s - skew > 59))) {
+    link_state.clock_skew = skewed;
+    link_state.skew_s = skew;
+    link_state.gen++;
+    if (skewed)
+      klog_warn("api", "clock skew: the central refuses this kiosk's clock, "
+                "%lld s %s the central's (at most %d s allowed); transactions "
+                "stay queued until the kiosk's time settings are fixed",
+                (long long)(skew < 0 ? -skew : skew),
+                skew < 0 ? "behind" : "ahead of", REQSIG_MAX_SKEW_S);
+    else
+      klog_info("api", "the central accepts this kiosk's clock again");
+  }
+  pthread_mutex_unlock(&link_mu);
+}
 
 typedef struct {
   char *data;
@@ -136,7 +204,9 @@ static int perform(api *a, const char *method, const char *path,
     return kerr_set(msg, KERR_INVALID, "api: URL too long for %s", path);
   headers = curl_slist_append(headers, "Accept: application/json");
   if (body_text) headers = curl_slist_append(headers, "Content-Type: application/json");
+  a->signed_at = 0;
   if (strcmp(path, "/v1/health") != 0) {
+    a->signed_at = now;
     reqsig_sign(a->secret, method, path, now, body_text, body_len, sig);
     snprintf(hdr, sizeof hdr, "X-Kiosk-Id: %s", a->kiosk_id);
     headers = curl_slist_append(headers, hdr);
@@ -166,6 +236,10 @@ static int perform(api *a, const char *method, const char *path,
     curl_easy_setopt(a->curl, CURLOPT_HEADERFUNCTION, on_header);
     curl_easy_setopt(a->curl, CURLOPT_HEADERDATA, etag);
   }
+  /* curl's defaults, set anyway: whatever else changes, the central's
+   * certificate and its name are checked. */
+  curl_easy_setopt(a->curl, CURLOPT_SSL_VERIFYPEER, 1L);
+  curl_easy_setopt(a->curl, CURLOPT_SSL_VERIFYHOST, 2L);
   if (a->ca_file) curl_easy_setopt(a->curl, CURLOPT_CAINFO, a->ca_file);
   if (body_text) {
     curl_easy_setopt(a->curl, CURLOPT_POSTFIELDS, body_text);
@@ -173,7 +247,11 @@ static int perform(api *a, const char *method, const char *path,
   }
 
   cc = curl_easy_perform(a->curl);
-  if (cc != CURLE_OK) {
+  if (tls_refused(cc)) {
+    link_tls(a, 1, errbuf[0] ? errbuf : curl_easy_strerror(cc));
+    rc = kerr_set(msg, KERR_NET, "%s %s: certificate verification failed: %s",
+                  method, path, errbuf[0] ? errbuf : curl_easy_strerror(cc));
+  } else if (cc != CURLE_OK) {
     int code = cc == CURLE_OPERATION_TIMEDOUT ? KERR_TIMEOUT
                : answer->too_large            ? KERR_PROTO
                                               : KERR_NET;
@@ -182,6 +260,7 @@ static int perform(api *a, const char *method, const char *path,
                   errbuf[0] ? ": " : "", errbuf);
   } else {
     curl_easy_getinfo(a->curl, CURLINFO_RESPONSE_CODE, status);
+    if (!strncmp(a->base_url, "https:", 6)) link_tls(a, 0, "");
   }
   curl_slist_free_all(headers);
   return rc;
@@ -224,6 +303,7 @@ int api_request(api *a, const char *method, const char *path,
   if (resp->status >= 400)
     error_fields(resp->body, resp->error_code, sizeof resp->error_code,
                  resp->error_message, sizeof resp->error_message);
+  link_clock(a, resp->status, resp->error_code, resp->body);
 
 done:
   if (rc != KERR_OK) api_response_clear(resp);
@@ -251,7 +331,10 @@ int api_request_raw(api *a, const char *method, const char *path,
     json_t *b = answer.len ? json_loadb(answer.data, answer.len, 0, NULL) : NULL;
     error_fields(b, resp->error_code, sizeof resp->error_code,
                  resp->error_message, sizeof resp->error_message);
+    link_clock(a, resp->status, resp->error_code, b);
     json_decref(b);
+  } else {
+    link_clock(a, resp->status, "", NULL);
   }
   return KERR_OK;
 }

@@ -10,6 +10,20 @@
  * resp->error_message from the central's {"error","message"} body), or
  * KERR_NET / KERR_TIMEOUT / KERR_PROTO with curl's own message in msg. The
  * secret is never logged.
+ *
+ * HTTPS: the central's certificate and host name are always verified (curl's
+ * VERIFYPEER and VERIFYHOST, never turned off), against ca_file when set,
+ * else the system's CAs. A certificate that fails (unknown CA, expired, made
+ * for another host) is KERR_NET with "certificate verification failed" in
+ * msg, and nothing of the request is sent.
+ *
+ * The link: some answers are about the kiosk, not the request. Every handle
+ * reports them into one process-wide state (api_link_get), so whichever
+ * worker met the problem, the admin screen can show it: the central's
+ * certificate not trusted (cleared by the next TLS answer), and the central
+ * refusing the kiosk's clock (401 clock_skew, with the skew from the
+ * answer's server_time; cleared by the next signed request it accepts). A
+ * change is logged once, as a warning, not once per retry.
  */
 #ifndef API_H
 #define API_H
@@ -66,5 +80,16 @@ int api_request_raw(api *a, const char *method, const char *path,
                     const char *const *headers, api_raw_response *resp,
                     char *msg);
 void api_raw_response_clear(api_raw_response *resp);
+
+typedef struct {
+  unsigned gen;           /* bumps with every change below */
+  int tls_untrusted;      /* the last TLS handshake failed verification */
+  char tls_detail[200];   /* curl's words for it */
+  int clock_skew;         /* the central's last verdict on our clock: off */
+  int64_t skew_s;         /* our clock minus the central's, seconds */
+} api_link_state;
+
+/* A copy of the link state; cheap (one mutex), fine on the UI thread. */
+void api_link_get(api_link_state *out);
 
 #endif

@@ -248,9 +248,9 @@ static void stale_timestamp_is_refused(void **state) {
   central_req_opts near = {.clock_offset = -250};
   central_resp r = get("/v1/kiosk/config", &past);
   (void)state;
-  expect_error(&r, 401, "stale_timestamp");
+  expect_error(&r, 401, "clock_skew");
   r = get("/v1/kiosk/config", &future);
-  expect_error(&r, 401, "stale_timestamp");
+  expect_error(&r, 401, "clock_skew");
   r = get("/v1/kiosk/config", &near);
   assert_int_equal(r.status, 200);
   central_client_resp_free(&r);
