@@ -4,8 +4,10 @@
 
 #include "ctl_birthday.h"
 #include "ctl_clock.h"
+#include "ctl_codeuse.h"
 #include "ctl_ledger.h"
 #include "ctl_streak.h"
+#include "klog.h"
 #include "mask.h"
 #include "mcode.h"
 
@@ -151,9 +153,26 @@ void ctl_members_route_resolve(const ctl_env *env, ctl_req *req) {
   text = json_string_value(code);
   st = mcode_verify(text, json_string_length(code), env->keys.pk, req->now,
                     &policy, &claims);
-  json_decref(body);
+  if (st != MCODE_OK) json_decref(body);
   switch (st) {
   case MCODE_OK:
+    /* One code, one kiosk (ctl_codeuse.h): another kiosk showing the same
+     * code within its validity is a replay (a photo of a member's screen). */
+    switch (ctl_codeuse_claim(text, json_string_length(code), req->kiosk_id,
+                              claims.issued + policy.max_age_s, req->now)) {
+    case CTL_CODEUSE_OTHER_KIOSK:
+      json_decref(body);
+      klog_warn("central", "member code already used at another kiosk");
+      ctl_req_error(req, 409, "code_used",
+                    "code already used at another kiosk");
+      return;
+    case CTL_CODEUSE_FIRST_EVICTED:
+      klog_warn("central", "code use table full: a still valid code dropped");
+      break;
+    default:
+      break;
+    }
+    json_decref(body);
     reply_profile(env, req, claims.member_id);
     return;
   case MCODE_EXPIRED:

@@ -93,6 +93,16 @@ static int apply(ctl_req *req, json_t *body, ctl_item *it, json_t *changes) {
   if (prices && !json_is_object(prices))
     return ctl_req_error(req, 400, "invalid_request",
                          "field tier_prices must be an object");
+  {
+    const char *key;
+    json_t *v;
+    json_object_foreach(prices, key, v) { /* a typo must not pass silently */
+      (void)v;
+      if (ctl_tiers_index(key) < 0)
+        return ctl_req_error(req, 400, "invalid_request",
+                             "tier_prices: %.32s is not a tier", key);
+    }
+  }
   for (i = 0; prices && i < CTL_TIERS_N; i++) {
     const char *code = ctl_tiers_at(i)->code;
     char label[32];

@@ -28,6 +28,7 @@
 #include <string.h>
 #include <time.h>
 
+#include "../reliability/report_row.h"
 #include "faultproxy.h"
 #include "klog.h"
 #include "net_spawn.h"
@@ -452,6 +453,12 @@ static void run_mode(void **state, const char *mode, int applied) {
   if (applied)
     assert_true(forwarded >= 2 * BATCH);
   check_ledger(f, BATCH, &before);
+  char row[64]; /* one row of tests/reliability/REPORT.md per mode */
+  snprintf(row, sizeof row, "net_fault_matrix_%s", mode);
+  report_rowf(row, "sync worker through the fault proxy, checked in the central's records",
+              BATCH, BATCH - acked - rejected,
+              "mode %s: %d acked, %d rejected, %d retried, %ld faults injected",
+              mode, acked, rejected, retried, faults);
 }
 
 static void down_central_the_queue_drains_once_after_it_is_back(void **state) {

@@ -32,6 +32,7 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "../reliability/report_row.h"
 #include "klog.h"
 #include "net_spawn.h"
 #include "net_testdir.h"
@@ -626,6 +627,12 @@ static int run(long kills) {
   printf("%ld kills (%ld during start-up, %ld between the central applying and "
          "the kiosk recording the ack), %zu enqueues confirmed\n",
          kills, in_startup, in_window, confirmed);
+  report_rowf("net_kiosk_crash",
+              "kiosk queue and sync worker SIGKILLed at random moments against a real central",
+              kills, bad,
+              "%ld kills in start-up, %ld between the central applying and the kiosk "
+              "recording the ack, %zu enqueues confirmed",
+              in_startup, in_window, confirmed);
   for (size_t i = 0; i < n; i++)
     json_decref(rows[i].answer);
   free(rows);

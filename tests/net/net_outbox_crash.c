@@ -18,6 +18,7 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "../reliability/report_row.h"
 #include "klog.h"
 #include "net_testdir.h"
 #include "outbox.h"
@@ -231,6 +232,8 @@ int main(int argc, char **argv) {
     acked += (size_t)g_seen[i].acked;
   printf("%ld kills: %zu enqueues and %zu acks confirmed, all present once, "
          "integrity ok\n", kills, g_nseen, acked);
+  report_rowf("net_outbox_crash", "outbox SIGKILLed mid-enqueue and mid-ack", kills, 0,
+              "%zu enqueues and %zu acks confirmed, all present once", g_nseen, acked);
   int none = g_nseen == 0; /* a test that checked nothing must not pass */
   free(g_seen);
   testdir_remove(dir);
