@@ -4,16 +4,23 @@
 #include <stdlib.h>
 #include <string.h>
 
+/* Cache kinds. */
+enum { K_EMPTY, K_CORNER, K_CARD, K_RING, K_BACKDROP, K_SHADOW, K_TILE };
+
 typedef struct {
-  int kind; /* 0 empty, 1 corner, 2 card */
+  int kind;
   int w, h, radius;
   Uint32 from, to;
+  const void *src; /* K_TILE: the picture's texture (identity only) */
+  Uint32 tag;      /* K_TILE: the caller's name for the picture */
   SDL_Texture *tex;
   Uint64 used;
+  size_t bytes;
 } slot;
 
 struct draw {
   SDL_Renderer *ren;
+  Uint32 opaque_fmt; /* the window's format: opaque copies are memcpy */
   slot cache[DRAW_CACHE];
   Uint64 clock;
 };
@@ -22,6 +29,11 @@ int draw_new(SDL_Renderer *ren, draw **out, char *msg) {
   draw *d = calloc(1, sizeof *d);
   if (!d) return kerr_set(msg, KERR_NOMEM, "out of memory");
   d->ren = ren;
+  SDL_Window *win = SDL_RenderGetWindow(ren);
+  Uint32 f = win ? SDL_GetWindowPixelFormat(win) : SDL_PIXELFORMAT_UNKNOWN;
+  d->opaque_fmt = f == SDL_PIXELFORMAT_RGB888 || f == SDL_PIXELFORMAT_ARGB8888
+                      ? f
+                      : SDL_PIXELFORMAT_ARGB8888;
   *out = d;
   return KERR_OK;
 }
@@ -37,14 +49,14 @@ static Uint32 pack(SDL_Color c) {
   return (Uint32)c.r << 24 | (Uint32)c.g << 16 | (Uint32)c.b << 8 | c.a;
 }
 
-static slot *lookup(draw *d, int kind, int w, int h, int radius, Uint32 from,
-                    Uint32 to) {
+static slot *lookup_src(draw *d, int kind, int w, int h, int radius,
+                        Uint32 from, Uint32 to, const void *src) {
   slot *victim = &d->cache[0];
   d->clock++;
   for (int i = 0; i < DRAW_CACHE; i++) {
     slot *s = &d->cache[i];
-    if (s->kind == kind && s->w == w && s->h == h && s->radius == radius &&
-        s->from == from && s->to == to) {
+    if (s->kind == kind && kind != K_TILE && s->w == w && s->h == h &&
+        s->radius == radius && s->from == from && s->to == to && s->src == src) {
       s->used = d->clock;
       return s;
     }
@@ -58,8 +70,30 @@ static slot *lookup(draw *d, int kind, int w, int h, int radius, Uint32 from,
   victim->radius = radius;
   victim->from = from;
   victim->to = to;
+  victim->src = src;
   victim->used = d->clock;
   return victim;
+}
+
+static slot *lookup(draw *d, int kind, int w, int h, int radius, Uint32 from,
+                    Uint32 to) {
+  return lookup_src(d, kind, w, h, radius, from, to, NULL);
+}
+
+size_t draw_cache_bytes(const draw *d) {
+  size_t n = 0;
+  for (int i = 0; i < DRAW_CACHE; i++)
+    if (d->cache[i].tex) n += d->cache[i].bytes;
+  return n;
+}
+
+void draw_forget_picture(draw *d, const void *src) {
+  for (int i = 0; i < DRAW_CACHE; i++) {
+    slot *s = &d->cache[i];
+    if (s->kind != K_TILE || s->src != src) continue;
+    if (s->tex) SDL_DestroyTexture(s->tex);
+    memset(s, 0, sizeof *s);
+  }
 }
 
 /* How much of the pixel (px, py) lies inside a circle of radius r centred at
@@ -77,21 +111,46 @@ static SDL_Texture *to_texture(draw *d, SDL_Surface *s) {
   return t;
 }
 
-static SDL_Texture *corner(draw *d, int r) {
-  slot *s = lookup(d, 1, r, r, r, 0, 0);
+static SDL_Texture *own(slot *s, SDL_Texture *t, int w, int h) {
+  s->tex = t;
+  s->bytes = t ? (size_t)w * (size_t)h * 4 : 0;
+  return t;
+}
+
+/* A disc (t == 0) or a ring of thickness t, 2r by 2r, white with coverage as
+ * alpha. Whole, not one quadrant: REALITY: the software renderer serves a
+ * flipped copy (SDL_RenderCopyEx) by building a rotated surface each call,
+ * which made rounded corners the dearest thing on a frame; a quadrant of
+ * the whole shape is a plain copy. */
+static SDL_Texture *round_mask(draw *d, int kind, int r, int t) {
+  slot *s = lookup(d, kind, r, r, t, 0, 0);
   if (s->tex) return s->tex;
+  int n = 2 * r;
   SDL_Surface *surf =
-      SDL_CreateRGBSurfaceWithFormat(0, r, r, 32, SDL_PIXELFORMAT_ARGB8888);
+      SDL_CreateRGBSurfaceWithFormat(0, n, n, 32, SDL_PIXELFORMAT_ARGB8888);
   if (!surf) return NULL;
-  for (int y = 0; y < r; y++) {
+  for (int y = 0; y < n; y++) {
     Uint32 *row = (Uint32 *)(void *)((Uint8 *)surf->pixels + y * surf->pitch);
-    for (int x = 0; x < r; x++) {
-      float a = coverage(x + 0.5f, y + 0.5f, (float)r, (float)r, (float)r);
+    for (int x = 0; x < n; x++) {
+      float px = x + .5f, py = y + .5f;
+      float a = coverage(px, py, (float)r, (float)r, (float)r);
+      if (t > 0) a -= coverage(px, py, (float)r, (float)r, (float)(r - t));
       row[x] = (Uint32)(a * 255.0f + 0.5f) << 24 | 0xFFFFFF;
     }
   }
-  s->tex = to_texture(d, surf);
-  return s->tex;
+  return own(s, to_texture(d, surf), n, n);
+}
+
+/* The four quadrants of a round mask at the corners of r. */
+static void corners(draw *d, SDL_Texture *t, SDL_Rect r, int rad, SDL_Color c) {
+  SDL_SetTextureColorMod(t, c.r, c.g, c.b);
+  SDL_SetTextureAlphaMod(t, c.a);
+  for (int i = 0; i < 4; i++) {
+    SDL_Rect src = {i & 1 ? rad : 0, i & 2 ? rad : 0, rad, rad};
+    SDL_Rect dst = {i & 1 ? r.x + r.w - rad : r.x,
+                    i & 2 ? r.y + r.h - rad : r.y, rad, rad};
+    SDL_RenderCopy(d->ren, t, &src, &dst);
+  }
 }
 
 void draw_fill(draw *d, SDL_Rect r, SDL_Color c) {
@@ -113,19 +172,8 @@ void draw_rrect(draw *d, SDL_Rect r, int radius, SDL_Color c) {
     draw_fill(d, r, c);
     return;
   }
-  SDL_Texture *t = corner(d, radius);
-  if (t) {
-    SDL_SetTextureColorMod(t, c.r, c.g, c.b);
-    SDL_SetTextureAlphaMod(t, c.a);
-    static const SDL_RendererFlip flips[4] = {
-        SDL_FLIP_NONE, SDL_FLIP_HORIZONTAL, SDL_FLIP_VERTICAL,
-        (SDL_RendererFlip)(SDL_FLIP_HORIZONTAL | SDL_FLIP_VERTICAL)};
-    for (int i = 0; i < 4; i++) {
-      SDL_Rect dst = {i & 1 ? r.x + r.w - radius : r.x,
-                      i & 2 ? r.y + r.h - radius : r.y, radius, radius};
-      SDL_RenderCopyEx(d->ren, t, NULL, &dst, 0, NULL, flips[i]);
-    }
-  }
+  SDL_Texture *t = round_mask(d, K_CORNER, radius, 0);
+  if (t) corners(d, t, r, radius, c);
   draw_fill(d, (SDL_Rect){r.x + radius, r.y, r.w - 2 * radius, r.h}, c);
   draw_fill(d, (SDL_Rect){r.x, r.y + radius, radius, r.h - 2 * radius}, c);
   draw_fill(d, (SDL_Rect){r.x + r.w - radius, r.y + radius, radius,
@@ -141,35 +189,9 @@ void draw_rrect_outline(draw *d, SDL_Rect r, int radius, int t, SDL_Color c) {
   draw_fill(d, (SDL_Rect){r.x + rad, r.y + r.h - t, r.w - 2 * rad, t}, c);
   draw_fill(d, (SDL_Rect){r.x, r.y + rad, t, r.h - 2 * rad}, c);
   draw_fill(d, (SDL_Rect){r.x + r.w - t, r.y + rad, t, r.h - 2 * rad}, c);
-  /* Corner arcs: sample a ring per corner pixel into a cached texture. */
-  slot *s = lookup(d, 3, rad, rad, t, 0, 0);
-  if (!s->tex) {
-    SDL_Surface *surf = SDL_CreateRGBSurfaceWithFormat(0, rad, rad, 32,
-                                                       SDL_PIXELFORMAT_ARGB8888);
-    if (!surf) return;
-    for (int y = 0; y < rad; y++) {
-      Uint32 *row = (Uint32 *)(void *)((Uint8 *)surf->pixels + y * surf->pitch);
-      for (int x = 0; x < rad; x++) {
-        float o = coverage(x + .5f, y + .5f, (float)rad, (float)rad, (float)rad);
-        float i = coverage(x + .5f, y + .5f, (float)rad, (float)rad,
-                           (float)(rad - t));
-        float a = o - i;
-        row[x] = (Uint32)(a * 255.0f + 0.5f) << 24 | 0xFFFFFF;
-      }
-    }
-    s->tex = to_texture(d, surf);
-    if (!s->tex) return;
-  }
-  SDL_SetTextureColorMod(s->tex, c.r, c.g, c.b);
-  SDL_SetTextureAlphaMod(s->tex, c.a);
-  static const SDL_RendererFlip flips[4] = {
-      SDL_FLIP_NONE, SDL_FLIP_HORIZONTAL, SDL_FLIP_VERTICAL,
-      (SDL_RendererFlip)(SDL_FLIP_HORIZONTAL | SDL_FLIP_VERTICAL)};
-  for (int i = 0; i < 4; i++) {
-    SDL_Rect dst = {i & 1 ? r.x + r.w - rad : r.x, i & 2 ? r.y + r.h - rad : r.y,
-                    rad, rad};
-    SDL_RenderCopyEx(d->ren, s->tex, NULL, &dst, 0, NULL, flips[i]);
-  }
+  /* Corner arcs: quadrants of a cached ring. */
+  SDL_Texture *ring = round_mask(d, K_RING, rad, t);
+  if (ring) corners(d, ring, r, rad, c);
 }
 
 static Uint8 mix(Uint8 a, Uint8 b, float t) {
@@ -178,7 +200,7 @@ static Uint8 mix(Uint8 a, Uint8 b, float t) {
 
 void draw_card(draw *d, SDL_Rect r, int radius, SDL_Color from, SDL_Color to) {
   if (r.w <= 0 || r.h <= 0) return;
-  slot *s = lookup(d, 2, r.w, r.h, radius, pack(from), pack(to));
+  slot *s = lookup(d, K_CARD, r.w, r.h, radius, pack(from), pack(to));
   if (!s->tex) {
     SDL_Surface *surf = SDL_CreateRGBSurfaceWithFormat(0, r.w, r.h, 32,
                                                        SDL_PIXELFORMAT_ARGB8888);
@@ -207,8 +229,7 @@ void draw_card(draw *d, SDL_Rect r, int radius, SDL_Color from, SDL_Color to) {
                  (Uint32)lg << 8 | (Uint32)lb;
       }
     }
-    s->tex = to_texture(d, surf);
-    if (!s->tex) return;
+    if (!own(s, to_texture(d, surf), r.w, r.h)) return;
   }
   SDL_RenderCopy(d->ren, s->tex, NULL, &r);
 }
@@ -230,32 +251,46 @@ static float rrect_cover(float px, float py, float x, float y, float w, float h,
   return coverage(px, py, cx, cy, rad);
 }
 
-/* The shadow of a w by h rect: stacked layers composed into one alpha mask
- * (the texture is w + 2 spread by h + 2 spread). */
-static SDL_Texture *shadow_mask(draw *d, slot *s, int w, int h, int radius,
-                                int spread, float la, int layers) {
-  int tw = w + 2 * spread, th = h + 2 * spread;
-  SDL_Surface *surf =
-      SDL_CreateRGBSurfaceWithFormat(0, tw, th, 32, SDL_PIXELFORMAT_ARGB8888);
+/* The shadow's alpha at (px, py) of its w + 2 spread by h + 2 spread mask:
+ * stacked layers, each a little larger and fainter. */
+static float shadow_alpha(float px, float py, int w, int h, int radius,
+                          int spread, float la, int layers) {
+  float keep = 1.0f;
+  for (int i = layers; i >= 1; i--) {
+    int g = spread * i / layers;
+    float rad = (float)(radius + g);
+    float lw = (float)(w + 2 * g), lh = (float)(h + 2 * g);
+    if (rad * 2 > lw) rad = lw / 2;
+    if (rad * 2 > lh) rad = lh / 2;
+    keep *= 1.0f - la * rrect_cover(px, py, (float)(spread - g),
+                                    (float)(spread - g), lw, lh, rad);
+  }
+  return 1.0f - keep;
+}
+
+/* Part of the shadow mask of a w by h rect, as a tw by th texture: its
+ * pixel (x, y) is the mask's (x + ax, y + oy + ay), where ax applies from
+ * column sx on and ay from row sy on, so one texture holds two bands. */
+typedef struct {
+  int tw, th, sx, ax, sy, ay, oy;
+} part_map;
+
+static SDL_Texture *shadow_part(draw *d, slot *s, part_map m, int w, int h,
+                                int radius, int spread, float la, int layers) {
+  SDL_Surface *surf = SDL_CreateRGBSurfaceWithFormat(0, m.tw, m.th, 32,
+                                                     SDL_PIXELFORMAT_ARGB8888);
   if (!surf) return NULL;
-  for (int y = 0; y < th; y++) {
+  for (int y = 0; y < m.th; y++) {
     Uint32 *row = (Uint32 *)(void *)((Uint8 *)surf->pixels + y * surf->pitch);
-    for (int x = 0; x < tw; x++) {
-      float px = x + .5f, py = y + .5f, keep = 1.0f;
-      for (int i = layers; i >= 1; i--) {
-        int g = spread * i / layers;
-        float rad = (float)(radius + g);
-        float lw = (float)(w + 2 * g), lh = (float)(h + 2 * g);
-        if (rad * 2 > lw) rad = lw / 2;
-        if (rad * 2 > lh) rad = lh / 2;
-        keep *= 1.0f - la * rrect_cover(px, py, (float)(spread - g),
-                                        (float)(spread - g), lw, lh, rad);
-      }
-      row[x] = (Uint32)((1.0f - keep) * 255.0f + .5f) << 24;
+    int my = y + m.oy + (y >= m.sy ? m.ay : 0);
+    for (int x = 0; x < m.tw; x++) {
+      int mx = x + (x >= m.sx ? m.ax : 0);
+      float a = shadow_alpha(mx + .5f, my + .5f, w, h, radius, spread, la,
+                             layers);
+      row[x] = (Uint32)(a * 255.0f + .5f) << 24;
     }
   }
-  s->tex = to_texture(d, surf);
-  return s->tex;
+  return own(s, to_texture(d, surf), m.tw, m.th);
 }
 
 static void shadow(draw *d, SDL_Rect r, int radius, int spread, Uint8 alpha,
@@ -291,9 +326,9 @@ static void shadow(draw *d, SDL_Rect r, int radius, int spread, Uint8 alpha,
    * without a blur pass. REALITY: blending the four layers every frame was
    * most of a catalog frame in the software renderer (8 cards, ~20 of 34 ms
    * CPU while scrolling, tests/bench/bench_ui.sh), so they are composed once
-   * into a small mask (corners plus one row and column of straight edge) and
-   * blended as one layer: corners copied, edges stretched, the middle a
-   * fill. A whole mask per card size would cost megabytes each. */
+   * into one alpha mask and blended as one layer: the bands along the edges
+   * copied, the middle a fill. The whole mask per card size would cost a
+   * megabyte each; the bands are a fifth of that. */
   const int layers = 4;
   if (r.w <= 0 || r.h <= 0) return;
   if (spread < 0) spread = 0;
@@ -303,26 +338,38 @@ static void shadow(draw *d, SDL_Rect r, int radius, int spread, Uint8 alpha,
   SDL_Rect o = {r.x - spread, r.y - spread + spread / 2, r.w + 2 * spread,
                 r.h + 2 * spread};
   int k = spread + radius + 1; /* corner tile; beyond it edges are straight */
-  int small = r.w < 2 * radius + 3 || r.h < 2 * radius + 3 || o.w < 2 * k + 1 ||
-              o.h < 2 * k + 1;
-  int mw = small ? r.w : 2 * radius + 3, mh = small ? r.h : 2 * radius + 3;
-  slot *s = lookup(d, 5, mw, mh, radius, (Uint32)spread, alpha);
-  if (!s->tex && !shadow_mask(d, s, mw, mh, radius, spread, la, layers)) return;
-  if (small) {
-    SDL_RenderCopy(d->ren, s->tex, NULL, &o);
+  if (o.w < 2 * k + 1 || o.h < 2 * k + 1) k = 0;
+  /* Bands at their drawn size, copied as they are: REALITY: stretching a
+   * one-pixel edge while blending takes SDL's generic per-pixel path, which
+   * cost more than the rest of a card. Top and bottom bands share one
+   * texture (o.w by 2k), the sides another (2k by the height between). */
+  int ih = o.h - 2 * k;
+  Uint32 key = (Uint32)spread << 8 | alpha;
+  int hh = k ? 2 * k : o.h;
+  slot *hs = lookup(d, K_SHADOW, o.w, hh, radius, key, (Uint32)o.h);
+  part_map hm = {o.w, hh, o.w, 0, k ? k : hh, o.h - 2 * k, 0};
+  if (!hs->tex &&
+      !shadow_part(d, hs, hm, r.w, r.h, radius, spread, la, layers))
+    return;
+  if (!k) {
+    SDL_RenderCopy(d->ren, hs->tex, NULL, &o);
     return;
   }
-  int m = mw + 2 * spread - k; /* the mask's far corner tiles start here */
-  int iw = o.w - 2 * k, ih = o.h - 2 * k;
-  const SDL_Rect src[8] = {
-      {0, 0, k, k}, {m, 0, k, k}, {0, m, k, k}, {m, m, k, k},   /* corners */
-      {k, 0, 1, k}, {k, m, 1, k}, {0, k, k, 1}, {m, k, k, 1}}; /* edges */
-  const SDL_Rect dst[8] = {
-      {o.x, o.y, k, k},          {o.x + o.w - k, o.y, k, k},
-      {o.x, o.y + o.h - k, k, k}, {o.x + o.w - k, o.y + o.h - k, k, k},
-      {o.x + k, o.y, iw, k},      {o.x + k, o.y + o.h - k, iw, k},
-      {o.x, o.y + k, k, ih},      {o.x + o.w - k, o.y + k, k, ih}};
-  for (int i = 0; i < 8; i++) SDL_RenderCopy(d->ren, s->tex, &src[i], &dst[i]);
+  SDL_Rect top = {0, 0, o.w, k}, bot = {0, k, o.w, k};
+  SDL_RenderCopy(d->ren, hs->tex, &top, &(SDL_Rect){o.x, o.y, o.w, k});
+  SDL_RenderCopy(d->ren, hs->tex, &bot, &(SDL_Rect){o.x, o.y + o.h - k, o.w, k});
+  if (ih > 0) {
+    slot *vs = lookup(d, K_SHADOW, -o.w, ih, radius, key, (Uint32)k);
+    part_map vm = {2 * k, ih, k, o.w - 2 * k, ih, 0, k};
+    if (!vs->tex &&
+        !shadow_part(d, vs, vm, r.w, r.h, radius, spread, la, layers))
+      return;
+    SDL_Rect l = {0, 0, k, ih}, rr = {k, 0, k, ih};
+    SDL_RenderCopy(d->ren, vs->tex, &l, &(SDL_Rect){o.x, o.y + k, k, ih});
+    SDL_RenderCopy(d->ren, vs->tex, &rr,
+                   &(SDL_Rect){o.x + o.w - k, o.y + k, k, ih});
+  }
+  int iw = o.w - 2 * k;
   /* Under an opaque card the middle band of r is covered: not blended. */
   SDL_Rect band = {r.x, r.y + radius, r.w, hole ? r.h - 2 * radius : 0};
   fill_around(d, (SDL_Rect){o.x + k, o.y + k, iw, ih}, band,
@@ -330,14 +377,24 @@ static void shadow(draw *d, SDL_Rect r, int radius, int spread, Uint8 alpha,
 }
 
 void draw_vgrad(draw *d, SDL_Rect r, SDL_Color top, SDL_Color bottom) {
-  SDL_Vertex v[4] = {
-      {{(float)r.x, (float)r.y}, top, {0, 0}},
-      {{(float)(r.x + r.w), (float)r.y}, top, {0, 0}},
-      {{(float)r.x, (float)(r.y + r.h)}, bottom, {0, 0}},
-      {{(float)(r.x + r.w), (float)(r.y + r.h)}, bottom, {0, 0}},
-  };
-  static const int idx[6] = {0, 1, 2, 1, 3, 2};
-  SDL_RenderGeometry(d->ren, NULL, v, 4, idx, 6);
+  /* One fill per run of rows of the same colour: REALITY: SDL_RenderGeometry
+   * rasterises per pixel in the software renderer, several times dearer than
+   * a blended fill of the same area. */
+  if (r.w <= 0 || r.h <= 0) return;
+  int y0 = 0;
+  SDL_Color run = top;
+  for (int y = 1; y <= r.h; y++) {
+    SDL_Color c = run;
+    if (y < r.h) {
+      float t = r.h > 1 ? (float)y / (float)(r.h - 1) : 0;
+      c = (SDL_Color){mix(top.r, bottom.r, t), mix(top.g, bottom.g, t),
+                      mix(top.b, bottom.b, t), mix(top.a, bottom.a, t)};
+    }
+    if (y < r.h && !memcmp(&c, &run, sizeof c)) continue;
+    if (run.a) draw_fill(d, (SDL_Rect){r.x, r.y + y0, r.w, y - y0}, run);
+    y0 = y;
+    run = c;
+  }
 }
 
 void draw_backdrop(draw *d, int w, int h, SDL_Color top, SDL_Color bottom,
@@ -347,10 +404,12 @@ void draw_backdrop(draw *d, int w, int h, SDL_Color top, SDL_Color bottom,
   Uint32 key = 0;
   for (int i = 0; i < nglows; i++)
     key = key * 31 + pack(glows[i].c) + (Uint32)(glows[i].x * 7 + glows[i].y * 13 + glows[i].r);
-  slot *s = lookup(d, 4, w, h, (int)key, pack(top), pack(bottom));
+  slot *s = lookup(d, K_BACKDROP, w, h, (int)key, pack(top), pack(bottom));
   if (!s->tex) {
+    /* In the window's own format: copied as it is (memcpy), not converted
+     * pixel by pixel every frame. */
     SDL_Surface *surf =
-        SDL_CreateRGBSurfaceWithFormat(0, w, h, 32, SDL_PIXELFORMAT_ARGB8888);
+        SDL_CreateRGBSurfaceWithFormat(0, w, h, 32, d->opaque_fmt);
     if (!surf) return;
     for (int y = 0; y < h; y++) {
       Uint32 *row = (Uint32 *)(void *)((Uint8 *)surf->pixels + y * surf->pitch);
@@ -371,8 +430,7 @@ void draw_backdrop(draw *d, int w, int h, SDL_Color top, SDL_Color bottom,
         row[x] = 0xFF000000u | (Uint32)r << 16 | (Uint32)g << 8 | (Uint32)b;
       }
     }
-    s->tex = to_texture(d, surf);
-    if (!s->tex) return;
+    if (!own(s, to_texture(d, surf), w, h)) return;
     SDL_SetTextureBlendMode(s->tex, SDL_BLENDMODE_NONE);
   }
   SDL_RenderCopy(d->ren, s->tex, NULL, NULL);
@@ -381,4 +439,64 @@ void draw_backdrop(draw *d, int w, int h, SDL_Color top, SDL_Color bottom,
 void draw_circle(draw *d, int cx, int cy, int radius, SDL_Color c) {
   draw_rrect(d, (SDL_Rect){cx - radius, cy - radius, 2 * radius, 2 * radius},
              radius, c);
+}
+
+/* The least recently used picture tile when DRAW_TILES are cached, else the
+ * slot lookup would pick. */
+static slot *tile_slot(draw *d, int w, int h, int radius, Uint32 bg,
+                       Uint32 under, const void *src, Uint32 tag) {
+  int n = 0;
+  slot *oldest = NULL;
+  for (int i = 0; i < DRAW_CACHE; i++) {
+    slot *s = &d->cache[i];
+    if (s->kind != K_TILE) continue;
+    if (s->w == w && s->h == h && s->radius == radius && s->from == bg &&
+        s->to == under && s->src == src && s->tag == tag) {
+      s->used = ++d->clock;
+      return s;
+    }
+    n++;
+    if (!oldest || s->used < oldest->used) oldest = s;
+  }
+  if (n >= DRAW_TILES && oldest) {
+    if (oldest->tex) SDL_DestroyTexture(oldest->tex);
+    memset(oldest, 0, sizeof *oldest); /* an empty slot: lookup takes it */
+  }
+  return lookup_src(d, K_TILE, w, h, radius, bg, under, src);
+}
+
+void draw_picture(draw *d, SDL_Texture *pic, const char *name, int pw, int ph,
+                  SDL_Color bg, SDL_Color under, SDL_Rect r, int radius) {
+  if (r.w <= 0 || r.h <= 0 || !pic || pw <= 0 || ph <= 0) return;
+  /* The name with the texture: a texture freed and another made at the same
+   * address must not bring back the old picture. */
+  Uint32 tag = 2166136261u;
+  for (const char *c = name ? name : ""; *c; c++)
+    tag = (tag ^ (unsigned char)*c) * 16777619u;
+  slot *s = tile_slot(d, r.w, r.h, radius, pack(bg), pack(under), pic, tag);
+  if (!s->tex) {
+    /* Composed once on a target texture: the tile, then the picture scaled
+     * smoothly into it. REALITY: a scaled copy every frame was the dearest
+     * part of a catalog card in the software renderer. */
+    SDL_Texture *t = SDL_CreateTexture(d->ren, d->opaque_fmt,
+                                       SDL_TEXTUREACCESS_TARGET, r.w, r.h);
+    if (!t) return;
+    SDL_Texture *was = SDL_GetRenderTarget(d->ren);
+    if (SDL_SetRenderTarget(d->ren, t) != 0) {
+      SDL_DestroyTexture(t);
+      return;
+    }
+    draw_fill(d, (SDL_Rect){0, 0, r.w, r.h}, under);
+    float sx = (float)r.w / (float)pw, sy = (float)r.h / (float)ph;
+    float sc = sx < sy ? sx : sy;
+    int w = (int)((float)pw * sc), h = (int)((float)ph * sc);
+    SDL_Rect dst = {(r.w - w) / 2, (r.h - h) / 2, w, h};
+    if (w < r.w || h < r.h) draw_rrect(d, (SDL_Rect){0, 0, r.w, r.h}, radius, bg);
+    SDL_RenderCopy(d->ren, pic, NULL, &dst);
+    SDL_SetRenderTarget(d->ren, was);
+    SDL_SetTextureBlendMode(t, SDL_BLENDMODE_NONE);
+    own(s, t, r.w, r.h);
+    s->tag = tag;
+  }
+  SDL_RenderCopy(d->ren, s->tex, NULL, &r);
 }

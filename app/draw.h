@@ -5,6 +5,8 @@
  * The software renderer has no anti-aliasing, so smooth edges come from
  * small textures computed once and cached: a corner quadrant per radius
  * (tinted with colour modulation) and a whole texture per gradient card size.
+ * No shape is ever copied scaled or flipped while drawing: the software
+ * renderer does those per pixel through slow generic paths.
  * Contract: every draw call is for the UI thread; the cache holds at most
  * DRAW_CACHE entries and frees the least recently used one; draw_free()
  * releases every texture.
@@ -16,7 +18,9 @@
 
 #include "kerr.h"
 
-#define DRAW_CACHE 48
+#define DRAW_CACHE 64
+/* Picture tiles (draw_picture) kept at most; the oldest goes first. */
+#define DRAW_TILES 12
 
 typedef struct draw draw;
 
@@ -43,5 +47,15 @@ typedef struct {
 void draw_backdrop(draw *d, int w, int h, SDL_Color top, SDL_Color bottom,
                    const draw_glow *glows, int nglows);
 void draw_circle(draw *d, int cx, int cy, int radius, SDL_Color c);
+/* A picture (pw by ph) fitted whole and centred in r, on a rounded tile of
+ * bg where it leaves room, the corners showing under (the colour behind
+ * the tile). Composed once per picture, size and colours into an opaque
+ * texture (at most DRAW_TILES of them), then copied as it is each frame. */
+void draw_picture(draw *d, SDL_Texture *pic, const char *name, int pw, int ph,
+                  SDL_Color bg, SDL_Color under, SDL_Rect r, int radius);
+/* Drops the tiles made from pic (before pic is destroyed, or to free them). */
+void draw_forget_picture(draw *d, const void *pic);
+/* Bytes of pixels the cache holds now (for the bench and tests). */
+size_t draw_cache_bytes(const draw *d);
 
 #endif

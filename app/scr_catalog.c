@@ -118,7 +118,12 @@ static void draw_card_item(app *a, const catalog_item *it, SDL_Rect r,
   draw_rrect(a->dr, r, rad, pressed ? th->surface_hi : th->surface);
   int p = app_px(a, 20);
   SDL_Rect img = {r.x + p, r.y + p, r.w - 2 * p, r.w * 62 / 100 - p};
-  jui_image(a, it, img);
+  if (it->tex)
+    draw_picture(a->dr, it->tex, it->image, it->tex_w, it->tex_h, it->tex_bg,
+                 pressed ? th->surface_hi : th->surface, img,
+                 app_px(a, th->radius_small));
+  else
+    jui_image(a, it, img); /* the stand-in until the picture arrives */
   const char *why = catalog_why(it, m->tier, m->points, (int64_t)time(NULL));
   int y = img.y + img.h + app_px(a, 16);
   int t = app_px(a, th->type_title - 6), body = app_px(a, th->type_body);

@@ -3,8 +3,38 @@
 #include "app.h"
 #include "tmpl.h"
 
+/* The screen change under way: when it began (0 = none). */
+static uint64_t tr_start;
+
+int screen_transition_alpha(uint64_t start_ms, uint64_t now_ms,
+                            uint64_t dur_ms) {
+  if (!start_ms || !dur_ms || now_ms >= start_ms + dur_ms) return 0;
+  if (now_ms <= start_ms) return 255;
+  /* Ease out (cubic): most of the change early, settling gently. */
+  double t = (double)(now_ms - start_ms) / (double)dur_ms;
+  double u = 1.0 - t;
+  return (int)(255.0 * u * u * u + 0.5);
+}
+
+int screen_transitioning(const app *a, uint64_t now_ms) {
+  (void)a;
+  return tr_start && now_ms < tr_start + SCREEN_TRANSITION_MS;
+}
+
+void screen_transition_draw(app *a) {
+  int alpha = screen_transition_alpha(tr_start, app_now_ms(),
+                                      SCREEN_TRANSITION_MS);
+  if (!alpha) return;
+  SDL_Color c = a->th.bg_top;
+  c.a = (Uint8)alpha;
+  draw_fill(a->dr, (SDL_Rect){0, 0, a->w, a->h}, c);
+}
+
 static void enter_top(app *a) {
   const screen_ops *s = a->stack[a->depth - 1];
+  /* The new screen fades in from the background (screen_tick redraws until
+   * it is done). Time-driven, so a slow frame shortens it, never lengthens. */
+  tr_start = app_now_ms();
   wset_clear(&a->ws);
   if (s->enter) s->enter(a);
   if (s->layout) s->layout(a);
@@ -62,7 +92,17 @@ void screen_relayout(app *a) {
 
 uint64_t screen_tick(app *a, uint64_t now_ms) {
   const screen_ops *s = screen_top(a);
-  return s && s->tick ? s->tick(a, now_ms) : UINT64_MAX;
+  uint64_t next = s && s->tick ? s->tick(a, now_ms) : UINT64_MAX;
+  if (tr_start) {
+    app_dirty(a); /* the next step, or the last frame without the veil */
+    if (now_ms >= tr_start + SCREEN_TRANSITION_MS) {
+      tr_start = 0;
+    } else {
+      uint64_t step = now_ms + SCREEN_TRANSITION_STEP_MS;
+      if (step < next) next = step;
+    }
+  }
+  return next;
 }
 
 void screen_reset(app *a, const screen_ops *s) {

@@ -15,6 +15,7 @@
 #define SCREEN_H
 
 #include <SDL.h>
+#include <jansson.h>
 #include <stdint.h>
 
 typedef struct app app;
@@ -46,10 +47,15 @@ extern const screen_ops scr_admin;
 extern const screen_ops scr_receipt;
 extern const screen_ops scr_lottery;
 extern const screen_ops scr_donate;
+/* Offers (issue 10): limited-time redemptions and flash sales. */
+extern const screen_ops scr_offers;
 /* Wipes the plate and stay the parking screen holds (the session ended). */
 void scr_parking_forget(void);
 /* Drops the attract screen's camera preview texture (before the renderer). */
 void scr_attract_close(void);
+/* app.c: the answer to the attract screen's GET /v1/leaderboard (status 0
+ * when the central was not reached; body NULL then). */
+void scr_attract_board(app *a, long status, const json_t *body);
 /* Stops the admin screen's worker (app_close, before the queue closes). */
 void scr_admin_close(void);
 
@@ -59,8 +65,24 @@ void screen_pop(app *a);
 const screen_ops *screen_top(const app *a);
 const char *screen_name(const app *a);
 void screen_relayout(app *a);
-/* Runs the top screen's tick; UINT64_MAX when it has none. */
+/* Runs the top screen's tick; UINT64_MAX when it has none. While a screen
+ * change is animating it asks for a frame every SCREEN_TRANSITION_STEP_MS. */
 uint64_t screen_tick(app *a, uint64_t now_ms);
+
+/* Screen changes (replace, push, pop, reset) fade the new screen in from
+ * the background colour over SCREEN_TRANSITION_MS, driven by the clock, not
+ * by frames; an idle kiosk draws nothing. */
+#define SCREEN_TRANSITION_MS 180
+#define SCREEN_TRANSITION_STEP_MS 16
+/* The veil's opacity at now for a change that began at start: 255 at the
+ * start, falling (ease-out) to 0 at start + dur and after; 0 when start is
+ * 0 (none). Pure, for tests. */
+int screen_transition_alpha(uint64_t start_ms, uint64_t now_ms,
+                            uint64_t dur_ms);
+/* 1 while a screen change is animating (scripts wait for its end). */
+int screen_transitioning(const app *a, uint64_t now_ms);
+/* The veil over the frame (app_draw, after the screen draws). */
+void screen_transition_draw(app *a);
 /* Back to the member screen with nothing on the stack above it. */
 void screen_home(app *a);
 /* The stack becomes just s (exit on the old top, enter on s). */

@@ -154,6 +154,8 @@ static int run(script_run *r, app *a, const script_cmd *c, uint64_t now,
     tap(a, c->x, c->y);
     return 1;
   case SCRIPT_PRESS: {
+    /* Like a person, tap what has finished appearing. */
+    if (screen_transitioning(a, now) && patient) return 0;
     const widget *w = wset_find(&a->ws, c->arg);
     if (!w) {
       if (patient) return 0;
@@ -193,7 +195,8 @@ static int run(script_run *r, app *a, const script_cmd *c, uint64_t now,
     return 1;
   }
   case SCRIPT_SHOT: {
-    if (!app_settled(a) && patient) return 0;
+    /* After the screen change's fade: the picture a person would see. */
+    if ((!app_settled(a) || screen_transitioning(a, now)) && patient) return 0;
     kerr_msg msg = "";
     if (ui_shot(a, c->arg, msg) != 0) {
       failed(r, a, c, "shot failed: %s", msg);

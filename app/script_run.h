@@ -3,9 +3,10 @@
  *
  * Input goes through the same paths as a person's: taps become SDL mouse
  * events, `scan` goes to app_scan_payload(). Commands that need the kiosk to
- * catch up wait for it, at most 5 s each: `press` until the widget exists,
+ * catch up wait for it, at most 5 s each: `press` until the widget exists
+ * and the screen change's fade (screen.h) has ended,
  * `expect` until the screen matches and no request or scan is in flight,
- * `shot` until nothing is in flight.
+ * `shot` until nothing is in flight and no fade is under way.
  *
  * Contract: script_run_step() never blocks; it returns the time it wants to
  * be called again. When the script ends (quit or its last line) it sets

@@ -5,12 +5,18 @@
 #include <stdlib.h>
 #include <string.h>
 
-#define MAX_FONTS 32
+/* Measured sizes kept (no strings: a 64-bit hash names each). */
+#define MEASURE_CACHE 1024
+#define METRIC_SLOTS 64
 
 typedef struct {
-  int px, bold;
-  TTF_Font *font;
-} font_slot;
+  uint64_t hash;
+  int px, bold, w, h;
+} measured;
+
+typedef struct {
+  int px, bold, skip, height;
+} text_metric;
 
 typedef struct {
   uint64_t hash;
@@ -21,39 +27,38 @@ typedef struct {
   uint64_t used;
 } entry;
 
+/* One open font per weight, switched between sizes with TTF_SetFontSize.
+ * REALITY: a Noto CJK face costs about a megabyte of FreeType tables each
+ * time it is opened, and the screens use a dozen sizes (fitting text tries
+ * more): one face per size was ~14 MB of the kiosk's peak. Rendered strings
+ * and measured sizes are cached, so a size switch (which empties SDL_ttf's
+ * glyph cache) happens only for text not seen before. */
 struct text {
   SDL_Renderer *ren;
   char *path[2];
   int face;
-  font_slot fonts[MAX_FONTS];
-  int nfonts;
+  TTF_Font *open[2];
+  int open_px[2];
+  text_metric metric[METRIC_SLOTS];
+  int nmetric;
+  measured sizes[MEASURE_CACHE];
   entry cache[TEXT_CACHE];
   uint64_t clock;
 };
 
 static TTF_Font *font(text *t, int px, int bold) {
   if (px < 4) px = 4;
-  for (int i = 0; i < t->nfonts; i++)
-    if (t->fonts[i].px == px && t->fonts[i].bold == bold)
-      return t->fonts[i].font;
-  TTF_Font *f = TTF_OpenFontIndex(t->path[bold], px, t->face);
-  if (!f && bold) return font(t, px, 0);
-  if (!f) return NULL;
-  if (t->nfonts == MAX_FONTS) {
-    /* Sizes come from the theme, so this only happens after many window
-     * resizes: drop the oldest font and the strings drawn with it. */
-    for (int i = 0; i < TEXT_CACHE; i++)
-      if (t->cache[i].s && t->cache[i].px == t->fonts[0].px) {
-        SDL_DestroyTexture(t->cache[i].tex);
-        free(t->cache[i].s);
-        memset(&t->cache[i], 0, sizeof t->cache[i]);
-      }
-    TTF_CloseFont(t->fonts[0].font);
-    memmove(&t->fonts[0], &t->fonts[1], sizeof t->fonts[0] * (MAX_FONTS - 1));
-    t->nfonts--;
+  bold = bold ? 1 : 0;
+  if (!t->open[bold]) {
+    t->open[bold] = TTF_OpenFontIndex(t->path[bold], px, t->face);
+    if (!t->open[bold]) return bold ? font(t, px, 0) : NULL;
+    t->open_px[bold] = px;
   }
-  t->fonts[t->nfonts++] = (font_slot){px, bold, f};
-  return f;
+  if (t->open_px[bold] != px) {
+    if (TTF_SetFontSize(t->open[bold], px) != 0) return NULL;
+    t->open_px[bold] = px;
+  }
+  return t->open[bold];
 }
 
 int text_new(SDL_Renderer *ren, const char *regular, const char *bold,
@@ -88,7 +93,8 @@ void text_free(text *t) {
     if (t->cache[i].tex) SDL_DestroyTexture(t->cache[i].tex);
     free(t->cache[i].s);
   }
-  for (int i = 0; i < t->nfonts; i++) TTF_CloseFont(t->fonts[i].font);
+  for (int i = 0; i < 2; i++)
+    if (t->open[i]) TTF_CloseFont(t->open[i]);
   free(t->path[0]);
   free(t->path[1]);
   free(t);
@@ -134,16 +140,39 @@ static entry *get(text *t, int px, int bold, const char *s) {
   return victim;
 }
 
-int text_line_height(text *t, int px, int bold) {
+/* Line skip and height of a size, from the table or the font. */
+static int metric(text *t, int px, int bold, int *height) {
+  for (int i = 0; i < t->nmetric; i++)
+    if (t->metric[i].px == px && t->metric[i].bold == bold) {
+      if (height) *height = t->metric[i].height;
+      return t->metric[i].skip;
+    }
   TTF_Font *f = font(t, px, bold);
-  return f ? TTF_FontLineSkip(f) : px;
+  int skip = f ? TTF_FontLineSkip(f) : px, hh = f ? TTF_FontHeight(f) : px;
+  if (f && t->nmetric < METRIC_SLOTS)
+    t->metric[t->nmetric++] = (text_metric){px, bold, skip, hh};
+  if (height) *height = hh;
+  return skip;
 }
 
+int text_line_height(text *t, int px, int bold) { return metric(t, px, bold, NULL); }
+
 void text_measure(text *t, int px, int bold, const char *s, int *w, int *h) {
-  TTF_Font *f = font(t, px, bold);
   int ww = 0, hh = 0;
-  if (f && *s) TTF_SizeUTF8(f, s, &ww, &hh);
-  if (f && !*s) hh = TTF_FontHeight(f);
+  if (!*s) {
+    metric(t, px, bold, &hh);
+  } else {
+    uint64_t k = hash(s, px, bold);
+    measured *m = &t->sizes[k % MEASURE_CACHE];
+    if (m->hash == k && m->px == px && m->bold == bold) {
+      ww = m->w;
+      hh = m->h;
+    } else {
+      TTF_Font *f = font(t, px, bold);
+      if (f && TTF_SizeUTF8(f, s, &ww, &hh) == 0)
+        *m = (measured){k, px, bold, ww, hh};
+    }
+  }
   if (w) *w = ww;
   if (h) *h = hh;
 }

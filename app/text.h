@@ -8,7 +8,9 @@
  * Chinese characters or at a space, never before closing punctuation (，。)
  * nor after opening punctuation (（《).
  *
- * Contract: UI thread only. Fonts open lazily per pixel size; the cache keeps
+ * Contract: UI thread only. One font per weight opens lazily and is switched
+ * between pixel sizes (TTF_SetFontSize); measured sizes and line heights are
+ * remembered, so drawing known text never touches the font. The cache keeps
  * at most TEXT_CACHE strings and evicts the least recently drawn. text_new()
  * fails (naming the file and SDL_ttf's reason) when the regular font cannot
  * be opened, so a broken font path stops start-up instead of showing boxes.
