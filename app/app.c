@@ -17,12 +17,14 @@
 #include "events.h"
 #include "hbw.h"
 #include "klog.h"
+#include "mcw.h"
 #include "pin.h"
 #include "scan_classify.h"
 #include "scan_replay.h"
 #include "scanw.h"
 #include "script_run.h"
 #include "sdnotify.h"
+#include "storage.h"
 #include "txn.h"
 #include "ui.h"
 
@@ -30,9 +32,15 @@ enum { TAG_CONFIG = 1, TAG_DEMO_MEMBERS, TAG_DEMO_CODE, TAG_RESOLVE,
        TAG_REFRESH };
 
 #define CONFIG_RETRY_MS 5000
+/* How often the state dir is checked (storage.h): a fault shows within this
+ * and so does its clearing. KIOSK_STORAGE_PROBE_MS overrides it for tests. */
+#define STORAGE_PROBE_MS 3000
 #define TOAST_MS 2500
 
 static uint64_t config_retry_at;
+static int open_storage(app *a, char *msg);
+static void forget_resolving(app *a);
+static uint64_t storage_step(app *a, uint64_t now);
 
 uint64_t app_now_ms(void) {
   struct timespec ts;
@@ -112,7 +120,10 @@ static int submit(app *a, int tag, unsigned gen, const char *method,
 static void sync_screen(app *a) {
   session_state st = session_state_of(a->ses);
   int member = st == SESSION_ACTIVE || st == SESSION_ENDING;
-  const screen_ops *base = member ? &scr_member : &scr_attract;
+  /* No member and a state dir that cannot save: out of service. */
+  const screen_ops *base = member              ? &scr_member
+                           : !app_in_service(a) ? &scr_storage
+                                                : &scr_attract;
   if (screen_base_is(a, base)) {
     screen_relayout(a);
     return;
@@ -123,6 +134,84 @@ static void sync_screen(app *a) {
     engage_forget();
   }
   screen_reset(a, base);
+}
+
+int app_member_offline(const app *a, int64_t *seen_at) {
+  int off = a->mc_offline_gen && a->mc_offline_gen == session_generation(a->ses) &&
+            session_member_of(a->ses);
+  if (off && seen_at) *seen_at = a->mc_seen_at;
+  return off;
+}
+
+/* A profile the central sent goes to the member cache (on its worker). */
+static void cache_profile(app *a, const json_t *body) {
+  const char *id = json_string_value(json_object_get(body, "id"));
+  char *s = id ? json_dumps(body, JSON_COMPACT) : NULL;
+  if (s) mcw_put(a->mcw, id, s);
+  free(s);
+}
+
+/* The central is unreachable: look the scanned member up in the cache;
+ * 1 when asked (the answer comes back through cache_step). */
+static int cache_lookup(app *a, unsigned gen) {
+  mcode_claims c;
+  if (!a->mcw || !a->resolving_len ||
+      mcode_parse(a->resolving, a->resolving_len, &c) != MCODE_OK)
+    return 0;
+  mcw_get(a->mcw, gen, c.member_id);
+  a->mc_looking = gen;
+  sodium_memzero(&c, sizeof c);
+  return 1;
+}
+
+/* The cache's answer: the member home from the cached profile with the
+ * points of the signed code (fresher than the cache), marked offline; or,
+ * not cached, what an unreachable central always gave. */
+static void cache_step(app *a) {
+  unsigned gen = 0;
+  char *json = NULL;
+  int64_t seen = 0;
+  if (!mcw_answer(a->mcw, &gen, &json, &seen)) return;
+  if (!a->mc_looking || gen != a->mc_looking) {
+    free(json);
+    return;
+  }
+  a->mc_looking = 0;
+  int current = gen == session_generation(a->ses) &&
+                session_state_of(a->ses) == SESSION_CHECKING;
+  mcode_claims c;
+  memset(&c, 0, sizeof c);
+  json_t *p = NULL;
+  if (json && current && mcode_parse(a->resolving, a->resolving_len, &c) == MCODE_OK)
+    p = json_loads(json, 0, NULL);
+  if (p && json_is_object(p)) json_object_set_new(p, "points", json_integer(c.points));
+  kerr_msg msg = "";
+  if (p && session_resolved(a->ses, gen, p, app_now_ms(), msg) == 0 &&
+      session_state_of(a->ses) == SESSION_ACTIVE) {
+    a->mc_offline_gen = session_generation(a->ses);
+    a->mc_seen_at = seen;
+    klog_info("app", "central unreachable: member home from the member cache (seen "
+              "%lld min ago), points from the member code",
+              (long long)(((int64_t)time(NULL) - seen) / 60));
+    if (scan_replay_add(a->replay, a->resolving, a->resolving_len, a->resolving_until,
+                        (int64_t)time(NULL)) == 1)
+      klog_warn("app", "replay cache full: a still valid code was dropped");
+  } else if (current) {
+    klog_info("app", "central unreachable and the member is not in the member cache%s%s",
+              msg[0] ? ": " : "", msg);
+    notice(a, "net.error.unreachable");
+    session_resolve_failed(a->ses, gen);
+    a->scan_started_ms = 0;
+  }
+  json_decref(p);
+  free(json);
+  sodium_memzero(&c, sizeof c);
+  if (current) forget_resolving(a);
+  sync_screen(a);
+}
+
+int app_in_service(const app *a) {
+  return a->txn && a->catalog && a->store_fault == STORAGE_OK;
 }
 
 void app_end_session(app *a) {
@@ -150,6 +239,13 @@ static void forget_resolving(app *a) {
 
 void app_scan_payload(app *a, const char *payload, size_t len) {
   if (engage_scan(a, payload, len)) return; /* a receipt on its screen */
+  if (!app_in_service(a) && session_state_of(a->ses) == SESSION_IDLE) {
+    /* A visit whose transactions could not be saved is not started. */
+    klog_warn("app", "scan refused: out of service (state dir %s)",
+              storage_fault_name(a->store_fault));
+    notice(a, "storage.scan_refused");
+    return;
+  }
   if (!a->scan_started_ms) a->scan_started_ms = app_now_ms();
   if (a->config_state != APP_CONFIG_OK) {
     /* The public key arrives with the config; check the code then. */
@@ -210,6 +306,7 @@ void app_scan_payload(app *a, const char *payload, size_t len) {
 
 void app_demo_scan(app *a, int index) {
   if (index < 0 || index >= a->n_demo || a->demo_loading) return;
+  if (!app_in_service(a)) return;
   if (session_state_of(a->ses) == SESSION_CHECKING) return;
   char path[96];
   snprintf(path, sizeof path, "/v1/demo/member-code/%s",
@@ -301,6 +398,7 @@ static const char *resolve_error_msgid(const apiw_result *r) {
   if (r->resp.status == 404) return "attract.error.unknown_member";
   if (!strcmp(r->resp.error_code, "expired_code")) return "scan.error.expired";
   if (!strcmp(r->resp.error_code, "invalid_code")) return "scan.error.invalid";
+  if (!strcmp(r->resp.error_code, "code_used")) return "scan.error.replayed";
   return "net.error.central";
 }
 
@@ -353,11 +451,14 @@ static void handle_api(app *a, apiw_result *r) {
       } else if (gen == session_generation(a->ses) && a->resolving_len &&
                  session_state_of(a->ses) == SESSION_ACTIVE) {
         engage_profile(r->resp.body);
+        cache_profile(a, r->resp.body);
         /* The code opened a session: it opens no other here. */
         if (scan_replay_add(a->replay, a->resolving, a->resolving_len,
                             a->resolving_until, (int64_t)time(NULL)) == 1)
           klog_warn("app", "replay cache full: a still valid code was dropped");
       }
+    } else if (current && r->rc != KERR_OK && cache_lookup(a, gen)) {
+      break; /* still checking: cache_step answers (the code is kept) */
     } else {
       if (gen == session_generation(a->ses)) notice(a, resolve_error_msgid(r));
       session_resolve_failed(a->ses, gen);
@@ -375,6 +476,10 @@ static void handle_api(app *a, apiw_result *r) {
     scr_admin_answer(a, r->rc, r->resp.status,
                      r->rc == KERR_OK ? r->resp.body : NULL);
     break;
+  case APP_TAG_BOARD:
+    scr_attract_board(a, r->rc == KERR_OK ? r->resp.status : 0,
+                      r->rc == KERR_OK ? r->resp.body : NULL);
+    break;
   case ENGAGE_TAG_LOTTERY:
   case ENGAGE_TAG_CHARITIES:
   case ENGAGE_TAG_RECS:
@@ -387,8 +492,11 @@ static void handle_api(app *a, apiw_result *r) {
     if (ok && session_refresh(a->ses, (unsigned)(uintptr_t)r->user,
                               r->resp.body, msg) != 0)
       klog_warn("app", "member profile: %s", msg);
-    else if (ok && (unsigned)(uintptr_t)r->user == session_generation(a->ses))
+    else if (ok && (unsigned)(uintptr_t)r->user == session_generation(a->ses)) {
       engage_profile(r->resp.body);
+      cache_profile(a, r->resp.body);
+      a->mc_offline_gen = 0; /* the central's own answer now */
+    }
     screen_relayout(a);
     break;
   }
@@ -538,7 +646,10 @@ uint64_t app_tick(app *a, uint64_t now) {
     }
   }
   status_line(a);
-  uint64_t jt = txn_tick(a, now);
+  cache_step(a);
+  uint64_t jt = storage_step(a, now);
+  if (jt < next) next = jt;
+  jt = txn_tick(a, now);
   if (jt < next) next = jt;
   jt = screen_tick(a, now);
   if (jt < next) next = jt;
@@ -555,6 +666,7 @@ uint64_t app_tick(app *a, uint64_t now) {
 
 int app_settled(const app *a) {
   return a->api_inflight == 0 && a->scan_inflight == 0 && !a->has_pending_scan &&
+         !a->mc_looking &&
          !txn_busy(a) && catalog_settled(a);
 }
 
@@ -573,9 +685,10 @@ static void draw_toast(app *a) {
 
 void app_draw(app *a) {
   const screen_ops *s = screen_top(a);
-  SDL_SetRenderDrawColor(a->ren, 0, 0, 0, 255);
-  SDL_RenderClear(a->ren);
+  /* No clear: every screen starts with screen_background(), which covers
+   * the window opaquely (a clear was a full-screen fill for nothing). */
   if (s && s->draw) s->draw(a);
+  screen_transition_draw(a);
   screen_countdown_draw(a);
   draw_toast(a);
 }
@@ -670,19 +783,122 @@ int app_open(app *a, const app_options *opt, char *msg) {
   if (!rc)
     rc = scanw_start(a->cfg.scanner_sources, a->cfg.scanner_preview_files,
                      on_scan_done, a, &a->scan, msg);
-  if (!rc) rc = txn_open(a, msg);
-  if (!rc) rc = catalog_open(a, msg);
+  if (!rc) rc = open_storage(a, msg);
   if (rc) return rc;
+  a->config_state = APP_CONFIG_LOADING;
+  submit(a, TAG_CONFIG, 0, "GET", "/v1/kiosk/config", NULL);
+  screen_replace(a, app_in_service(a) ? &scr_attract : &scr_storage);
+  klog_info("app", "kiosk %s against %s, language %s", a->cfg.kiosk_id,
+            a->central_url, langs[a->lang]);
+  return KERR_OK;
+}
+
+/* Everything that needs a writable state dir: the queue, the catalog cache
+ * and the heartbeat (which reads the queue). What is open stays open. */
+static int open_stateful(app *a, char *msg) {
+  int rc = a->txn ? KERR_OK : txn_open(a, msg);
+  if (!rc && !a->catalog) rc = catalog_open(a, msg);
+  if (rc || a->hb) return rc;
+  api_config ac = {.base_url = a->central_url,
+                   .kiosk_id = a->cfg.kiosk_id,
+                   .secret = a->cfg.secret,
+                   .timeout_ms = a->cfg.timeout_ms,
+                   .ca_file = a->cfg.ca_file[0] ? a->cfg.ca_file : NULL};
   hbw_config hc = {ac, txn_outbox(a), a->cfg.heartbeat_s, KIOSK_VERSION};
   kerr_msg hmsg = "";
   if (hbw_start(&hc, &a->hb, hmsg) != KERR_OK)
     klog_error("app", "heartbeat: %s", hmsg); /* the kiosk still serves */
-  a->config_state = APP_CONFIG_LOADING;
-  submit(a, TAG_CONFIG, 0, "GET", "/v1/kiosk/config", NULL);
-  screen_replace(a, &scr_attract);
-  klog_info("app", "kiosk %s against %s, language %s", a->cfg.kiosk_id,
-            a->central_url, langs[a->lang]);
   return KERR_OK;
+}
+
+static void on_storage_changed(void *ctx) {
+  (void)ctx;
+  events_push(EVENTS_WAKE, NULL); /* app_tick reads the new verdict */
+}
+
+static uint64_t storage_period_ms(void) {
+  const char *e = getenv("KIOSK_STORAGE_PROBE_MS");
+  long v = e && *e ? strtol(e, NULL, 10) : 0;
+  return v >= 50 && v <= 600000 ? (uint64_t)v : STORAGE_PROBE_MS;
+}
+
+/* A full or read-only state dir at start: the kiosk still starts, out of
+ * service with the reason on screen, and opens the queue itself once the
+ * watcher sees the fault clear. Any other failure stops the start as
+ * before. The one probe here is start-up I/O, like the queue's own open. */
+static int open_storage(app *a, char *msg) {
+  int rc = open_stateful(a, msg);
+  if (rc != KERR_OK) {
+    int err = 0;
+    kerr_msg detail = "";
+    storage_fault f = storage_probe(a->state_dir, &err, detail);
+    if (f == STORAGE_OK) return rc;
+    a->store_fault = (int)f;
+    klog_error("app", "state dir %s unusable: %s (%s): %s; the queue: %s; out of "
+               "service until it clears",
+               a->state_dir, storage_fault_name(f), storage_errno_name(err), detail,
+               msg);
+    msg[0] = '\0';
+  }
+  rc = storage_start(a->state_dir, storage_period_ms(), on_storage_changed, a,
+                     &a->store, msg);
+  /* The member cache opens on its own thread; without it the kiosk serves. */
+  kerr_msg cmsg = "";
+  if (!rc && mcw_start(a->state_dir, on_storage_changed, a, &a->mcw, cmsg) != KERR_OK)
+    klog_error("app", "member cache: %s", cmsg);
+  return rc;
+}
+
+/* The watcher's verdict on the UI thread: log a change once, switch to or
+ * from the out-of-service screen, open what start-up could not. A failed
+ * save asks the watcher to look now, so the result screen can say why. */
+static uint64_t storage_step(app *a, uint64_t now) {
+  static uint64_t reopen_at;
+  if (!a->store) return UINT64_MAX;
+  int err = 0;
+  kerr_msg detail = "";
+  unsigned gen = 0;
+  storage_fault f = storage_get(a->store, &err, detail, sizeof detail, &gen);
+  if (gen == 0) return UINT64_MAX; /* no verdict yet: start-up's stands */
+  const txn_view *v = txn_current(a);
+  if (v && v->phase == TXN_FAILED && v->why && !strcmp(v->why, "result.error.save") &&
+      v->started_ms != a->store_kicked) {
+    a->store_kicked = v->started_ms;
+    storage_kick(a->store);
+  }
+  int changed = gen != a->store_gen;
+  a->store_gen = gen;
+  if (changed && (int)f != a->store_fault) {
+    if (f != STORAGE_OK)
+      klog_error("app", "state dir %s: %s (%s): %s; %s", a->state_dir,
+                 storage_fault_name(f), storage_errno_name(err), detail,
+                 "new transactions cannot be saved: out of service until it clears");
+    else if (a->txn)
+      klog_info("app", "state dir %s usable again: back in service", a->state_dir);
+    a->store_fault = (int)f;
+  }
+  int closed = !a->txn || !a->catalog;
+  if (f == STORAGE_OK && closed && now >= reopen_at) {
+    kerr_msg msg = "";
+    if (open_stateful(a, msg) == KERR_OK) {
+      klog_info("app", "state dir %s usable again: queue open, back in service",
+                a->state_dir);
+      changed = 1;
+    } else {
+      klog_error("app", "state dir %s: the queue still does not open: %s",
+                 a->state_dir, msg);
+      reopen_at = now + storage_period_ms();
+    }
+  }
+  /* Without a member the base follows the verdict; staff on the admin
+   * screen keep it (its storage line changes) and see the base on leaving. */
+  int idle = session_state_of(a->ses) == SESSION_IDLE;
+  if (idle && screen_top(a) != &scr_admin &&
+      screen_base_is(a, &scr_storage) == app_in_service(a))
+    sync_screen(a);
+  else if (changed)
+    screen_relayout(a);
+  return f == STORAGE_OK && (!a->txn || !a->catalog) ? reopen_at : UINT64_MAX;
 }
 
 static void drain_events(app *a) {
@@ -700,6 +916,10 @@ static void drain_events(app *a) {
 void app_close(app *a) {
   /* Workers answer what they still hold while stopping; those answers are
    * events that must be freed, not handled. */
+  storage_stop(a->store);
+  a->store = NULL;
+  mcw_stop(a->mcw);
+  a->mcw = NULL;
   if (a->api) apiw_stop(a->api);
   if (a->scan) scanw_stop(a->scan);
   hbw_stop(a->hb); /* reads the queue: before txn_close */

@@ -134,6 +134,21 @@ struct app {
    * snapshot last put in systemd's STATUS line. */
   hbw *hb;
   unsigned hb_gen;
+
+  /* Storage faults (issue 4): the state dir's watcher (storage.h), the
+   * fault the UI last acted on, and its change count. */
+  struct storage *store;
+  int store_fault; /* storage_fault; STORAGE_OK when usable */
+  unsigned store_gen;
+  uint64_t store_kicked; /* started_ms of the failed save last probed for */
+
+  /* The member cache (net/mcache.h through mcw.h): the lookup waited for
+   * (session generation, 0 none), and the session shown from the cache
+   * while the central was unreachable, with when the member was last seen. */
+  struct mcw *mcw;
+  unsigned mc_looking;
+  unsigned mc_offline_gen;
+  int64_t mc_seen_at;
 };
 
 int app_open(app *a, const app_options *opt, char *msg);
@@ -156,6 +171,13 @@ void app_scan_payload(app *a, const char *payload, size_t len);
 void app_demo_scan(app *a, int index);
 /* Ends the member's session now and goes back to attract. */
 void app_end_session(app *a);
+/* 1 when transactions can be saved: the queue is open and the state dir
+ * has no storage fault (storage.h); else the kiosk is out of service. */
+int app_in_service(const app *a);
+/* 1 when the member on screen came from the member cache (the central was
+ * unreachable at scan time); *seen_at (may be NULL) when the cached profile
+ * was last fresh. A later profile from the central clears it. */
+int app_member_offline(const app *a, int64_t *seen_at);
 void app_toast(app *a, const char *msgid);
 /* Fetches the member's profile again (balance after a transaction). */
 void app_refresh_member(app *a);
@@ -163,7 +185,7 @@ void app_refresh_member(app *a);
 /* Requests of the parking and admin screens, off the UI thread (apiw). The
  * answer comes back to scr_parking_answer() or scr_admin_answer() with the
  * session generation of the time of asking. */
-enum { APP_TAG_PARKING = 100, APP_TAG_ADMIN = 101 };
+enum { APP_TAG_PARKING = 100, APP_TAG_ADMIN = 101, APP_TAG_BOARD = 102 };
 int app_request(app *a, int tag, const char *method, const char *path);
 void scr_parking_answer(app *a, unsigned gen, int rc, long status,
                         const json_t *body);

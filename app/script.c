@@ -8,7 +8,8 @@
 
 static const char *screens[] = {"attract", "member",  "catalog", "item",
                                 "parking", "result",  "checkin", "admin",
-                                "receipt", "lottery", "donate"};
+                                "receipt", "lottery", "donate",
+                                "offers"};
 
 int script_screen_valid(const char *name) {
   for (size_t i = 0; i < sizeof screens / sizeof screens[0]; i++)

@@ -87,6 +87,8 @@ static void dump_widgets(app *a) {
   fputs("stack", f);
   for (int i = 0; i < a->depth; i++) fprintf(f, " %s", a->stack[i]->name);
   fputc('\n', f);
+  /* The message the member is shown (a msgid), for hostile-input tests. */
+  if (a->notice[0]) fprintf(f, "notice %s\n", a->notice);
   for (int i = 0; i < a->ws.n; i++)
     fprintf(f, "%s %d %d %d %d\n", a->ws.items[i].id, a->ws.items[i].r.x,
             a->ws.items[i].r.y, a->ws.items[i].r.w, a->ws.items[i].r.h);

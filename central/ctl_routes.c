@@ -4,6 +4,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "ctl_accounts.h"
 #include "ctl_birthday.h"
 #include "ctl_board.h"
 #include "ctl_campaigns.h"
@@ -15,6 +16,7 @@
 #include "ctl_lottery.h"
 #include "ctl_members.h"
 #include "ctl_parking.h"
+#include "ctl_printrec.h"
 #include "ctl_receipts.h"
 #include "ctl_recommend.h"
 #include "ctl_redeem.h"
@@ -40,6 +42,7 @@ static const ctl_route routes[] = {
     {"POST", "/v1/vouchers/*/use", ctl_vouchers_route_use, 1, 0},
     {"POST", "/v1/vouchers/*/void", ctl_vouchers_route_void, 1, 0},
     {"POST", "/v1/kiosk/heartbeat", ctl_routes_heartbeat, 1, 0},
+    {"POST", "/v1/kiosk/print-records", ctl_printrec_route, 1, 0},
     /* Member engagement (issue 10). */
     {"POST", "/v1/receipts/claims", ctl_receipts_route_claim, 1, 0},
     {"POST", "/v1/birthday/claims", ctl_birthday_route_claim, 1, 0},
@@ -72,6 +75,11 @@ static const ctl_route routes[] = {
     {"PATCH", "/v1/staff/items/*", ctl_stock_route_update, CTL_ROUTE_ADMIN, 0},
     {"GET", "/v1/staff/reports", ctl_reports_route, CTL_ROUTE_ADMIN, 0},
     {"GET", "/v1/staff/audit", ctl_staff_route_audit, CTL_ROUTE_ADMIN, 0},
+    {"GET", "/v1/staff/accounts", ctl_accounts_route_list, CTL_ROUTE_ADMIN, 0},
+    {"POST", "/v1/staff/accounts/*/disable", ctl_accounts_route_disable,
+     CTL_ROUTE_ADMIN, 0},
+    {"POST", "/v1/staff/accounts/*/enable", ctl_accounts_route_enable,
+     CTL_ROUTE_ADMIN, 0},
 };
 
 static int matches(const char *pattern, const char *const *seg, int nseg) {
@@ -169,6 +177,7 @@ void ctl_routes_heartbeat(const ctl_env *env, ctl_req *req) {
       field_opt_str(req, body, "paper", 1) ||
       field_opt_int(req, body, "queue_depth", 1) ||
       field_opt_int(req, body, "oldest_pending_age_s", 0) ||
+      field_opt_int(req, body, "rejected_offline", 0) ||
       field_opt_str(req, body, "version", 1)) {
     json_decref(body);
     return;

@@ -22,6 +22,7 @@ import { fileURLToPath } from 'node:url';
 
 import { ENGAGE_CODES, engageJourney } from './engage_journey.mjs';
 import { OFFLINE_CODES, offlineJourney } from './offline_journey.mjs';
+import { PRINTREC_CODES, printrecJourney } from './printrec_journey.mjs';
 
 const here = path.dirname(fileURLToPath(import.meta.url));
 const require = createRequire(import.meta.url);
@@ -257,7 +258,7 @@ async function journey() {
   expect(await request('GET', '/v1/kiosk/config', undefined, { kiosk: 'nobody' }), 401, 'unauthorized');
   expect(await request('GET', '/v1/kiosk/config', undefined, { tamper: true }), 401, 'bad_signature');
   expect(await request('GET', '/v1/kiosk/config', undefined, { secret: 'guess' }), 401, 'bad_signature');
-  expect(await request('GET', '/v1/kiosk/config', undefined, { skew: -400 }), 401, 'stale_timestamp');
+  expect(await request('GET', '/v1/kiosk/config', undefined, { skew: -400 }), 401, 'clock_skew');
   expect(await request('POST', '/v1/kiosk/heartbeat',
     { printer: 'ok', paper: 'low', queue_depth: 2, oldest_pending_age_s: 40, version: '0.1.0' }), 200);
   expect(await request('POST', '/v1/kiosk/heartbeat', { printer: 'ok' }), 400, 'invalid_request');
@@ -351,6 +352,7 @@ async function journey() {
 
   await engageJourney({ request, change, expect, fail, big });
   await offlineJourney({ request, change, expect, fail });
+  await printrecJourney({ change, expect, fail });
   await staffJourney(big);
 
   // Forty days later (the server's clock, moved with --clock-offset): the
@@ -434,6 +436,16 @@ async function staffJourney(big) {
   expect(await staff('admin', 'GET', '/v1/staff/reports?days=0'), 400, 'invalid_request');
   expect(await staff('admin', 'GET', '/v1/staff/audit?limit=50'), 200);
   expect(await staff('admin', 'GET', '/v1/staff/audit?limit=x'), 400, 'invalid_request');
+  // Accounts (admin): disabling ends the account's sessions and refuses its logins.
+  expect(await staff('desk', 'GET', '/v1/staff/accounts'), 403, 'forbidden');
+  expect(await staff('admin', 'GET', '/v1/staff/accounts'), 200);
+  expect(await staff('admin', 'POST', '/v1/staff/accounts/admin/disable'), 409, 'cannot_disable_self');
+  expect(await staff('admin', 'POST', '/v1/staff/accounts/nosuch/enable'), 404, 'not_found');
+  expect(await staff('admin', 'POST', '/v1/staff/accounts/desk/disable'), 200);
+  expect(await staff('desk', 'GET', '/v1/staff/session'), 401, 'unauthorized');
+  expect(await login('x', 'desk', 'desk-demo'), 403, 'account_disabled');
+  expect(await staff('admin', 'POST', '/v1/staff/accounts/desk/enable'), 200);
+  expect(await login('desk', 'desk', 'desk-demo'), 200);
   for (let i = 1; i <= 4; i++) expect(await login('x', 'desk', `wrong-${i}`), 401, 'bad_credentials');
   expect(await login('x', 'desk', 'wrong-5'), 429, 'account_locked');
   expect(await login('x', 'desk', 'desk-demo'), 429, 'account_locked');
@@ -442,11 +454,12 @@ async function staffJourney(big) {
 }
 
 // ---- coverage, and the verdict ----------------------------------------------
-const ISSUE_CODES = ['invalid_request', 'unauthorized', 'stale_timestamp', 'bad_signature',
+const ISSUE_CODES = ['invalid_request', 'unauthorized', 'clock_skew', 'bad_signature',
   'invalid_code', 'expired_code', 'not_found', 'insufficient_points', 'out_of_stock',
   'limit_reached', 'tier_required', 'item_unavailable', 'invalid_plate',
   'idempotency_mismatch', 'payload_too_large', 'voucher_used', 'voucher_void', 'voucher_expired',
-  'bad_credentials', 'account_locked', 'csrf_failed', 'forbidden'];
+  'bad_credentials', 'account_locked', 'csrf_failed', 'forbidden', 'account_disabled',
+  'cannot_disable_self'];
 
 try {
   await start();
@@ -461,7 +474,7 @@ try {
 const ops = Object.values(spec.paths).flatMap((item) =>
   Object.values(item).filter((op) => op && op.operationId).map((op) => op.operationId));
 for (const op of ops) if (!seen.ops.has(op)) fail(`operation ${op} never answered with success`);
-for (const c of [...ISSUE_CODES, ...ENGAGE_CODES, ...OFFLINE_CODES]) if (!seen.codes.has(c)) fail(`error code ${c} never reached`);
+for (const c of [...ISSUE_CODES, ...ENGAGE_CODES, ...OFFLINE_CODES, ...PRINTREC_CODES]) if (!seen.codes.has(c)) fail(`error code ${c} never reached`);
 console.log(`${checked} answers checked against the spec; ${seen.answers.size} operation/status pairs; ` +
   `${seen.codes.size} error codes reached`);
 process.exit(failures.length ? 1 : 0);
