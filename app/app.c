@@ -1,6 +1,7 @@
 #include "app.h"
 
 #include <errno.h>
+#include <inttypes.h>
 #include <SDL_ttf.h>
 #include <sodium.h>
 #include <stdio.h>
@@ -258,8 +259,11 @@ void app_scan_payload(app *a, const char *payload, size_t len) {
   }
   if (session_state_of(a->ses) == SESSION_CHECKING) return; /* one at a time */
   /* Ours, genuine, fresh and not used here before: anything else is
-   * answered on the attract screen and never reaches the central. */
-  int64_t now = (int64_t)time(NULL);
+   * answered on the attract screen and never reaches the central. Fresh by
+   * the central's clock, which issued the code: a kiosk minutes off would
+   * otherwise refuse every real code as expired or from the future, long
+   * before the request signature's 300 s skew rule stops it. */
+  int64_t now = (int64_t)time(NULL) + a->central_offset_s;
   scan_classify_verdict v;
   scan_classify_payload(payload, len, a->pubkey, now, &a->policy, a->replay, &v);
   if (v.kind != SCAN_CLASSIFY_MEMBER) {
@@ -358,6 +362,16 @@ static void got_config(app *a, const json_t *b) {
     a->policy.max_age_s = json_integer_value(age);
   if (json_is_integer(fut) && json_integer_value(fut) >= 0)
     a->policy.max_future_s = json_integer_value(fut);
+  const json_t *st = json_object_get(b, "server_time");
+  if (json_is_integer(st)) {
+    int64_t off = (int64_t)json_integer_value(st) - (int64_t)time(NULL);
+    /* Within a couple of seconds is the request's own travel time. */
+    a->central_offset_s = off > 2 || off < -2 ? off : 0;
+    if (a->central_offset_s)
+      klog_warn("app", "this kiosk's clock is %" PRId64 " s %s the central's; "
+                "member codes are checked by the central's clock",
+                off > 0 ? off : -off, off > 0 ? "behind" : "ahead of");
+  }
   got_parking_prices(a, b);
   txn_kiosk_config(a, b); /* the mall's offline limits */
   a->config_state = APP_CONFIG_OK;

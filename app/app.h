@@ -91,6 +91,7 @@ struct app {
   char mall[2][128];
   unsigned char pubkey[32];
   mcode_policy policy;
+  int64_t central_offset_s; /* the central's clock minus ours, from its config */
   app_demo_member demo_members[APP_MAX_DEMO];
   int n_demo;
   int demo_loading; /* index+1 of the card whose code is being fetched */

@@ -13,13 +13,13 @@
 # 3. The clocks agree again: the queue drains, the redemption arrives once.
 # Screenshots in OUTDIR: admin-clock-skew-zh.png, admin-clock-skew-en.png.
 #
-# REALITY: member codes have their own, tighter window than signatures: the
-# kiosk refuses a code more than 30 s in its future, the central one more
-# than 120 s old by its clock (mcode.h). A code the central issues 120 s in
-# the kiosk's future never gets past the kiosk, so this test, which is about
-# signed requests, scans codes from CODEGEN (signed with the central's seed)
-# issued 25 s ahead of the kiosk's clock: both ends accept those at 120 s
-# apart. (The tls helper's report has the finding.)
+# Member codes have their own, tighter window than signatures (the kiosk
+# refuses a code more than 30 s in the future, the central one more than
+# 120 s old: mcode.h). The kiosk checks a code's age by the central's clock
+# (the offset it learns from the config's server_time), so step 1 scans a
+# code the central would issue now, 120 s in the kiosk's future: without
+# that offset the kiosk would refuse it as from the future. Later steps scan
+# codes issued 25 s ahead of the kiosk's clock, good at either end.
 set -u
 kiosk=$1 central=$2 codegen=$3 out=$4
 here=$(dirname "$0")
@@ -28,12 +28,12 @@ here=$(dirname "$0")
 command -v sqlite3 >/dev/null || { echo "no sqlite3"; exit 77; }
 lib_init "$out"
 seed=5eed5eed5eed5eed5eed5eed5eed5eed5eed5eed5eed5eed5eed5eed5eed5eed
-code() { "$codegen" sign "$seed" M100003 gold 12780 25 || fail "codegen failed"; }
+code() { "$codegen" sign "$seed" M100003 gold 12780 "${1:-25}" || fail "codegen failed"; }
 
 # --- 1. 120 s off: still fine ------------------------------------------------
 start_central --signing-seed "$seed" --clock-offset 120
 cat >"$work/a.script" <<EOS
-scan $(code)
+scan $(code 120)
 expect member
 press btn-catalog
 expect catalog
@@ -46,6 +46,8 @@ run_kiosk "$work/a.script"
 grep -q 'redemption 1 accepted (HTTP 201)' "$log" || fail "redemption 120 s off not accepted"
 grep -q 'voucher printed' "$log" || fail "voucher not printed"
 grep -q 'clock_skew' "$log" && fail "120 s was called a clock skew"
+grep -q "clock is 1[12][0-9] s behind the central's" "$log" ||
+  fail "the kiosk did not learn the central's clock from its config"
 [ "$(redemptions)" -eq 1 ] || fail "want 1 redemption, have $(redemptions)"
 echo "ok 1: 120 s off, the journey passes"
 
