@@ -915,9 +915,13 @@ static uint64_t storage_step(app *a, uint64_t now) {
   return f == STORAGE_OK && (!a->txn || !a->catalog) ? reopen_at : UINT64_MAX;
 }
 
+/* SDL_PeepEvents, not SDL_PollEvent: SDL 2.26 (Debian 12) stops a poll at
+ * its internal poll sentinel with events still queued behind it
+ * (libsdl-org/SDL#7392), and a worker's answer left there leaked. */
 static void drain_events(app *a) {
   SDL_Event ev;
-  while (SDL_PollEvent(&ev)) {
+  SDL_PumpEvents();
+  while (SDL_PeepEvents(&ev, 1, SDL_GETEVENT, SDL_FIRSTEVENT, SDL_LASTEVENT) > 0) {
     int k = events_kind_of(&ev);
     if (k == EVENTS_API) apiw_result_free(ev.user.data1);
     if (k == EVENTS_SCAN) scanw_result_free(ev.user.data1);

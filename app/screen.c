@@ -1,10 +1,26 @@
 #include "screen.h"
 
+#include <stdlib.h>
+
 #include "app.h"
 #include "tmpl.h"
 
 /* The screen change under way: when it began (0 = none). */
 static uint64_t tr_start;
+
+/* SCREEN_TRANSITION_MS, or KIOSK_TRANSITION_MS from the environment (0 to
+ * 1000; 0 = no fade), read once: long scripted soaks measure memory, not
+ * fades, and skip them. */
+static uint64_t transition_ms(void) {
+  static long ms = -1;
+  if (ms < 0) {
+    const char *v = getenv("KIOSK_TRANSITION_MS");
+    char *end = NULL;
+    long n = v && *v ? strtol(v, &end, 10) : -1;
+    ms = end && *end == '\0' && n >= 0 && n <= 1000 ? n : SCREEN_TRANSITION_MS;
+  }
+  return (uint64_t)ms;
+}
 
 int screen_transition_alpha(uint64_t start_ms, uint64_t now_ms,
                             uint64_t dur_ms) {
@@ -18,12 +34,12 @@ int screen_transition_alpha(uint64_t start_ms, uint64_t now_ms,
 
 int screen_transitioning(const app *a, uint64_t now_ms) {
   (void)a;
-  return tr_start && now_ms < tr_start + SCREEN_TRANSITION_MS;
+  return tr_start && now_ms < tr_start + transition_ms();
 }
 
 void screen_transition_draw(app *a) {
   int alpha = screen_transition_alpha(tr_start, app_now_ms(),
-                                      SCREEN_TRANSITION_MS);
+                                      transition_ms());
   if (!alpha) return;
   SDL_Color c = a->th.bg_top;
   c.a = (Uint8)alpha;
@@ -95,7 +111,7 @@ uint64_t screen_tick(app *a, uint64_t now_ms) {
   uint64_t next = s && s->tick ? s->tick(a, now_ms) : UINT64_MAX;
   if (tr_start) {
     app_dirty(a); /* the next step, or the last frame without the veil */
-    if (now_ms >= tr_start + SCREEN_TRANSITION_MS) {
+    if (now_ms >= tr_start + transition_ms()) {
       tr_start = 0;
     } else {
       uint64_t step = now_ms + SCREEN_TRANSITION_STEP_MS;
