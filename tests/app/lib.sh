@@ -34,6 +34,10 @@ lib_init() {
 }
 
 start_central() {
+  # The old output goes first: the shell truncates it only when the new
+  # server's process opens it, and until then a restart would read the old
+  # server's "listening on" line (and then an empty file for $url).
+  rm -f "$work/central.out" "$work/central.err"
   "$central" --listen 127.0.0.1:0 --db "$work/central.db" --demo "$@" \
     >"$work/central.out" 2>"$work/central.err" &
   cpid=$!
