@@ -22,16 +22,23 @@ void jui_title_draw(app *a, int top, const char *title) {
                 app_px(a, th->type_body));
   int h2 = app_px(a, th->type_h2), sm = app_px(a, th->type_small);
   int cy = top + app_px(a, 10) + app_px(a, 104) / 2;
-  text_draw(a->tx, h2, 1, th->text, title, m + app_px(a, 236),
-            cy - text_line_height(a->tx, h2, 1) / 2, TEXT_LEFT);
+  int title_end = m + app_px(a, 236) +
+                  text_draw(a->tx, h2, 1, th->text, title, m + app_px(a, 236),
+                            cy - text_line_height(a->tx, h2, 1) / 2, TEXT_LEFT);
   const session_member *mem = session_member_of(a->ses);
   if (!mem) return;
   char n[32];
   tmpl_number(mem->points, n, sizeof n);
   int tw = text_draw(a->tx, h2, 1, th->accent, n, a->w - m,
                      cy - text_line_height(a->tx, h2, 1) / 2, TEXT_RIGHT);
-  text_draw(a->tx, sm, 0, th->text_muted, app_t(a, "member.points_label"),
-            a->w - m - tw - app_px(a, 14),
+  /* The caption only where it clears the title (a long English title on a
+   * portrait screen): the number alone still says it. */
+  const char *label = app_t(a, "member.points_label");
+  int lw = 0, lh = 0;
+  text_measure(a->tx, sm, 0, label, &lw, &lh);
+  int label_right = a->w - m - tw - app_px(a, 14);
+  if (label_right - lw < title_end + app_px(a, 16)) return;
+  text_draw(a->tx, sm, 0, th->text_muted, label, label_right,
             cy - text_line_height(a->tx, sm, 0) / 2 + app_px(a, 4), TEXT_RIGHT);
 }
 
