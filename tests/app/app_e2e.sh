@@ -232,28 +232,7 @@ EOS
   for f in "$out"/*.png; do not_blank "$f"; done
   ;;
 x11)
-  command -v Xvfb >/dev/null && command -v xdotool >/dev/null || { echo "no Xvfb/xdotool"; exit 77; }
-  d=:$((90 + $$ % 100))
-  Xvfb "$d" -screen 0 1280x1024x24 -nolisten tcp >/dev/null 2>&1 &
-  xpid=$!
-  i=0
-  until DISPLAY=$d xdotool getdisplaygeometry >/dev/null 2>&1; do
-    i=$((i + 1)); [ $i -gt 100 ] && fail "Xvfb did not start"; sleep 0.1
-  done
-  dump=$work/widgets.txt
-  DISPLAY=$d SDL_VIDEODRIVER=x11 KIOSK_WIDGET_DUMP=$dump "$kiosk" --demo --central "$url" \
-    --state-dir "$work/state" --windowed --size 540x960 >/dev/null 2>"$log" &
-  kpid=$!
-  i=0
-  until grep -q '^demo-member-1 ' "$dump" 2>/dev/null; do
-    i=$((i + 1)); [ $i -gt 200 ] && { cat "$log" >&2; fail "no demo cards"; }
-    kill -0 "$kpid" 2>/dev/null || { cat "$log" >&2; fail "kiosk exited"; }
-    sleep 0.1
-  done
-  set -- $(grep '^demo-member-1 ' "$dump")
-  x=$(($2 + $4 / 2)) y=$(($3 + $5 / 2))
-  wid=$(DISPLAY=$d xdotool search --sync --name '^kiosk$' | head -1)
-  [ -n "$wid" ] || fail "no kiosk window"
+  x11_kiosk $((90 + $$ % 100)) demo-member-1
   DISPLAY=$d xdotool mousemove --window "$wid" "$x" "$y" click 1
   i=0
   until head -1 "$dump" | grep -q '^screen member'; do

@@ -8,29 +8,8 @@ set -u
 kiosk=$1 central=$2 out=$3
 . "$(dirname "$0")/lib.sh"
 lib_init "$out"
-command -v Xvfb >/dev/null && command -v xdotool >/dev/null || { echo "no Xvfb/xdotool"; exit 77; }
 start_central
-d=:$((120 + $$ % 100))
-Xvfb "$d" -screen 0 1280x1024x24 -nolisten tcp >/dev/null 2>&1 &
-xpid=$!
-i=0
-until DISPLAY=$d xdotool getdisplaygeometry >/dev/null 2>&1; do
-  i=$((i + 1)); [ $i -gt 100 ] && fail "Xvfb did not start"; sleep 0.1
-done
-dump=$work/widgets.txt
-DISPLAY=$d SDL_VIDEODRIVER=x11 KIOSK_WIDGET_DUMP=$dump "$kiosk" --demo --central "$url" \
-  --state-dir "$work/state" --windowed --size 540x960 >/dev/null 2>"$log" &
-kpid=$!
-i=0
-until grep -q '^admin-gesture ' "$dump" 2>/dev/null; do
-  i=$((i + 1)); [ $i -gt 200 ] && { cat "$log" >&2; fail "no admin-gesture widget"; }
-  kill -0 "$kpid" 2>/dev/null || { cat "$log" >&2; fail "kiosk exited"; }
-  sleep 0.1
-done
-set -- $(grep '^admin-gesture ' "$dump")
-x=$(($2 + $4 / 2)) y=$(($3 + $5 / 2))
-wid=$(DISPLAY=$d xdotool search --sync --name '^kiosk$' | head -1)
-[ -n "$wid" ] || fail "no kiosk window"
+x11_kiosk $((120 + $$ % 100)) admin-gesture
 on_screen() { head -1 "$dump" | grep -q "^screen $1\$"; }
 xdo() { DISPLAY=$d xdotool "$@"; }
 

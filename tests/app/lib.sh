@@ -14,6 +14,12 @@
 #                          to $out/kiosk.log ($log); fails on a non-zero exit
 #   ocr PNG LANGS          the text tesseract reads, blanks dropped (exits
 #                          77, a skip, without tesseract or chi_sim)
+#   x11_kiosk DISPLAY WIDGET
+#                          Xvfb on :DISPLAY and the kiosk in a 540x960 window
+#                          on it (against $url), until WIDGET is drawn; sets
+#                          $d, $dump (the widget dump), $x $y (WIDGET's
+#                          centre) and $wid (the window); exits 77 without
+#                          Xvfb or xdotool
 
 fail() { echo "FAIL: $*" >&2; exit 1; }
 
@@ -86,4 +92,30 @@ run_kiosk() {
   rc=$?
   cat "$work/kiosk.err" >>"$log"
   [ $rc -eq 0 ] || { cat "$work/kiosk.err" >&2; fail "kiosk script $s exited $rc"; }
+}
+
+x11_kiosk() { # DISPLAY WIDGET
+  command -v Xvfb >/dev/null && command -v xdotool >/dev/null || { echo "no Xvfb/xdotool"; exit 77; }
+  d=:$1
+  Xvfb "$d" -screen 0 1280x1024x24 -nolisten tcp >/dev/null 2>&1 &
+  xpid=$!
+  i=0
+  until DISPLAY=$d xdotool getdisplaygeometry >/dev/null 2>&1; do
+    i=$((i + 1)); [ $i -gt 100 ] && fail "Xvfb did not start"; sleep 0.1
+  done
+  dump=$work/widgets.txt
+  DISPLAY=$d SDL_VIDEODRIVER=x11 KIOSK_WIDGET_DUMP=$dump "$kiosk" --demo --central "$url" \
+    --state-dir "$work/state" --windowed --size 540x960 >/dev/null 2>"$log" &
+  kpid=$!
+  i=0
+  until grep -q "^$2 " "$dump" 2>/dev/null; do
+    i=$((i + 1)); [ $i -gt 200 ] && { cat "$log" >&2; fail "no $2 widget"; }
+    kill -0 "$kpid" 2>/dev/null || { cat "$log" >&2; fail "kiosk exited"; }
+    sleep 0.1
+  done
+  # shellcheck disable=SC2046 # the dump line: id x y w h
+  set -- $(grep "^$2 " "$dump")
+  x=$(($2 + $4 / 2)) y=$(($3 + $5 / 2))
+  wid=$(DISPLAY=$d xdotool search --sync --name '^kiosk$' | head -1)
+  [ -n "$wid" ] || fail "no kiosk window"
 }
