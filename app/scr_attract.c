@@ -11,6 +11,7 @@
 
 #include "app.h"
 #include "engage.h"
+#include "hold.h"
 #include "klog.h"
 #include "scanw.h"
 #include "screen.h"
@@ -126,10 +127,8 @@ static struct {
   int portrait;
 } L;
 
-/* The hidden way into the admin screen: a press of ADMIN_HOLD_MS on the mall
- * logo in the top left corner (widget admin-gesture). A script's `press
- * admin-gesture` stands in for the hold; the PIN still guards the screen. */
-#define ADMIN_HOLD_MS 3000
+/* The hidden way into the admin screen (hold.h): the mall logo in the top
+ * left corner is the widget admin-gesture. */
 static uint64_t hold_since;
 
 /* The invitation's only motion: the scan line sweeps the aiming tile down
@@ -435,14 +434,7 @@ static void paint(app *a) {
 }
 
 static int event(app *a, const SDL_Event *ev) {
-  const widget *g = wset_find(&a->ws, "admin-gesture");
-  if (ev->type == SDL_MOUSEBUTTONDOWN && g &&
-      SDL_PointInRect(&(SDL_Point){ev->button.x, ev->button.y}, &g->r))
-    hold_since = app_now_ms();
-  else if (ev->type == SDL_MOUSEBUTTONUP ||
-           (ev->type == SDL_MOUSEMOTION && g &&
-            !SDL_PointInRect(&(SDL_Point){ev->motion.x, ev->motion.y}, &g->r)))
-    hold_since = 0;
+  hold_event(a, ev, &hold_since);
   return 0; /* the widget set still sees it */
 }
 
@@ -475,12 +467,8 @@ static uint64_t tick(app *a, uint64_t now) {
     }
     if (PV.pulled_ms + PREVIEW_MS < next) next = PV.pulled_ms + PREVIEW_MS;
   }
-  if (!hold_since) return next;
-  if (now < hold_since + ADMIN_HOLD_MS)
-    return hold_since + ADMIN_HOLD_MS < next ? hold_since + ADMIN_HOLD_MS : next;
-  hold_since = 0;
-  screen_push(a, &scr_admin);
-  return UINT64_MAX;
+  uint64_t held = hold_tick(a, now, &hold_since);
+  return held < next ? held : next;
 }
 
 static void click(app *a, const char *id) {

@@ -7,6 +7,7 @@
 #include <string.h>
 
 #include "app.h"
+#include "hold.h"
 #include "jui.h"
 #include "storage.h"
 #include "tmpl.h"
@@ -75,30 +76,15 @@ static void paint(app *a) {
   }
 }
 
-/* The admin screen as from attract: a hold of ADMIN_HOLD_MS on the mall
- * logo (a script's `press admin-gesture` stands in); the PIN guards it. */
-#define ADMIN_HOLD_MS 3000
+/* The admin screen as from attract: a hold on the mall logo (hold.h). */
 static uint64_t hold_since;
 
 static int event(app *a, const SDL_Event *ev) {
-  const widget *g = wset_find(&a->ws, "admin-gesture");
-  if (ev->type == SDL_MOUSEBUTTONDOWN && g &&
-      SDL_PointInRect(&(SDL_Point){ev->button.x, ev->button.y}, &g->r))
-    hold_since = app_now_ms();
-  else if (ev->type == SDL_MOUSEBUTTONUP ||
-           (ev->type == SDL_MOUSEMOTION && g &&
-            !SDL_PointInRect(&(SDL_Point){ev->motion.x, ev->motion.y}, &g->r)))
-    hold_since = 0;
+  hold_event(a, ev, &hold_since);
   return 0;
 }
 
-static uint64_t tick(app *a, uint64_t now) {
-  if (!hold_since) return UINT64_MAX;
-  if (now < hold_since + ADMIN_HOLD_MS) return hold_since + ADMIN_HOLD_MS;
-  hold_since = 0;
-  screen_push(a, &scr_admin);
-  return UINT64_MAX;
-}
+static uint64_t tick(app *a, uint64_t now) { return hold_tick(a, now, &hold_since); }
 
 static void click(app *a, const char *id) {
   if (!strcmp(id, "admin-gesture")) {
