@@ -43,6 +43,14 @@ static int open_storage(app *a, char *msg);
 static void forget_resolving(app *a);
 static uint64_t storage_step(app *a, uint64_t now);
 
+api_config app_api_config(const app *a) {
+  return (api_config){.base_url = a->central_url,
+                      .kiosk_id = a->cfg.kiosk_id,
+                      .secret = a->cfg.secret,
+                      .timeout_ms = a->cfg.timeout_ms,
+                      .ca_file = a->cfg.ca_file[0] ? a->cfg.ca_file : NULL};
+}
+
 uint64_t app_now_ms(void) {
   struct timespec ts;
   clock_gettime(CLOCK_MONOTONIC, &ts);
@@ -787,11 +795,7 @@ int app_open(app *a, const app_options *opt, char *msg) {
                        (uint64_t)a->cfg.countdown_s * 1000);
   if (!a->ses) return kerr_set(msg, KERR_NOMEM, "out of memory");
 
-  api_config ac = {.base_url = a->central_url,
-                   .kiosk_id = a->cfg.kiosk_id,
-                   .secret = a->cfg.secret,
-                   .timeout_ms = a->cfg.timeout_ms,
-                   .ca_file = a->cfg.ca_file[0] ? a->cfg.ca_file : NULL};
+  api_config ac = app_api_config(a);
   rc = apiw_start(&ac, on_api_done, a, &a->api, msg);
   if (!rc) rc = scan_replay_new(&a->replay, 256, msg);
   if (!rc)
@@ -813,11 +817,7 @@ static int open_stateful(app *a, char *msg) {
   int rc = a->txn ? KERR_OK : txn_open(a, msg);
   if (!rc && !a->catalog) rc = catalog_open(a, msg);
   if (rc || a->hb) return rc;
-  api_config ac = {.base_url = a->central_url,
-                   .kiosk_id = a->cfg.kiosk_id,
-                   .secret = a->cfg.secret,
-                   .timeout_ms = a->cfg.timeout_ms,
-                   .ca_file = a->cfg.ca_file[0] ? a->cfg.ca_file : NULL};
+  api_config ac = app_api_config(a);
   hbw_config hc = {ac, txn_outbox(a), a->cfg.heartbeat_s, KIOSK_VERSION};
   kerr_msg hmsg = "";
   if (hbw_start(&hc, &a->hb, hmsg) != KERR_OK)

@@ -17,6 +17,7 @@
 #include <SDL.h>
 #include <stdint.h>
 
+#include "api.h"
 #include "cfg.h"
 #include "draw.h"
 #include "i18n.h"
@@ -163,6 +164,9 @@ const char *app_t_other(const app *a, const char *msgid);
 /* Picks the current language from a {"zh","en"} pair. */
 const char *app_pick(const app *a, const char *zh, const char *en);
 uint64_t app_now_ms(void);
+/* How every worker of this kiosk reaches the central (base URL, kiosk id and
+ * secret, timeout, ca_file or NULL); the strings stay owned by a. */
+api_config app_api_config(const app *a);
 
 void app_dirty(app *a);
 void app_set_lang(app *a, int lang);

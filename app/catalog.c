@@ -380,11 +380,7 @@ static void submit(app *a, catalog_result_type type, const char *name) {
 int catalog_open(app *a, char *msg) {
   catalog *c = calloc(1, sizeof *c);
   if (!c) return kerr_set(msg, KERR_NOMEM, "out of memory");
-  api_config ac = {.base_url = a->central_url,
-                   .kiosk_id = a->cfg.kiosk_id,
-                   .secret = a->cfg.secret,
-                   .timeout_ms = a->cfg.timeout_ms,
-                   .ca_file = a->cfg.ca_file[0] ? a->cfg.ca_file : NULL};
+  api_config ac = app_api_config(a);
   int rc = api_open(&ac, &c->api, msg);
   if (rc) {
     free(c);

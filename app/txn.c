@@ -97,11 +97,7 @@ int txn_open(app *a, char *msg) {
     return rc;
   }
   open_offline(a, t);
-  sync_config sc = {.api = {.base_url = a->central_url,
-                            .kiosk_id = a->cfg.kiosk_id,
-                            .secret = a->cfg.secret,
-                            .timeout_ms = a->cfg.timeout_ms,
-                            .ca_file = a->cfg.ca_file[0] ? a->cfg.ca_file : NULL}};
+  sync_config sc = {.api = app_api_config(a)};
   rc = sync_start(&sc, t->ob, on_sync, a, &t->sw, msg);
   if (rc) {
     outbox_close(t->ob);
